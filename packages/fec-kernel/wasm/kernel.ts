@@ -19,8 +19,8 @@
  *   mul_matrix(coef, rows, cols, in, out, stride)
  *       out_r[p] = Σ_c coef[r·cols + c] · in_c[p] for r < rows, p < stride, where in_c = in + c·stride
  *       and out_r = out + r·stride. Requires rows ≥ 1, cols ≥ 1, stride a positive multiple of 64.
- *       For each 64-byte column slice it keeps four accumulators in registers across all inputs and
- *       stores each output slice once.
+ *       Register-blocked: two output rows × 32 bytes of accumulators stay in registers across all
+ *       inputs, and each input vector is split into nibbles once for both rows.
  */
 import { assembleModule, i32, op, v128, type Bytes, type FuncDef } from './assembler.js';
 
@@ -137,51 +137,84 @@ function mulFunc(accumulate: boolean): FuncDef {
 }
 
 // mul_matrix(coef, rows, cols, in, out, stride)
+//
+// For each 32-byte column slice, rows are taken two at a time (then a last single row): for every
+// input the slice is loaded and split into nibbles once and feeds both rows' accumulators, which stay
+// in registers across all inputs; each output slice is stored once. Two rows × two vectors keeps
+// 4 accumulators + 4 tables + 4 temporaries in 12 of the 16 x64 vector registers.
 function mulMatrixFunc(): FuncDef {
   const [coef, rows, cols, inp, out, stride] = [0, 1, 2, 3, 4, 5];
-  const [pos, r, c, cp, ip, t] = [6, 7, 8, 9, 10, 11];
-  const acc = [12, 13, 14, 15];
-  const [lo, hi, mask, x] = [16, 17, 18, 19];
-  const accumulateLane = (k: number): number[] => [
-    ...get(acc[k]!),
-    ...tableProduct([...get(ip), ...op.v128_load(16 * k)], lo, hi, mask, x),
-    ...op.v128_xor,
-    ...set(acc[k]!),
+  const [pos, r, c, cp, cpB, ip, t] = [6, 7, 8, 9, 10, 11, 12];
+  const acc = [13, 14, 15, 16]; // row r lanes 0,1; row r+1 lanes 0,1
+  const [loA, hiA, loB, hiB, mask, x, xl, xh] = [17, 18, 19, 20, 21, 22, 23, 24];
+  const LANES = 2;
+  const SLICE = 16 * LANES;
+  /** acc = acc ^ swizzle(lo, xl) ^ swizzle(hi, xh) */
+  const mac = (a: number, lo: number, hi: number): number[] => [
+    ...get(a),
+    ...get(lo), ...get(xl), ...op.i8x16_swizzle,
+    ...get(hi), ...get(xh), ...op.i8x16_swizzle,
+    ...op.v128_xor, ...op.v128_xor,
+    ...set(a),
   ];
-  const storeLane = (k: number): number[] => [...get(t), ...get(acc[k]!), ...op.v128_store(16 * k)];
+  /** Loads the nibble tables of the coefficient at the pointer in local p into lo, hi. */
+  const tables = (p: number, lo: number, hi: number): number[] => [
+    ...get(p), ...op.i32_load8_u(), ...op.i32_const(5), ...op.i32_shl, ...op.i32_const(TABLES_BASE), ...op.i32_add, ...tee(t),
+    ...op.v128_load(0), ...set(lo),
+    ...get(t), ...op.v128_load(16), ...set(hi),
+  ];
+  /** The multiply-accumulate over all inputs and the stores, for `pair` ? rows r, r+1 : row r. */
+  const rowBlock = (pair: boolean): number[] => [
+    ...acc.flatMap((a) => [...op.v128_const(ZERO), ...set(a)]),
+    ...get(coef), ...get(r), ...get(cols), ...op.i32_mul, ...op.i32_add, ...tee(cp),
+    ...get(cols), ...op.i32_add, ...set(cpB),
+    ...get(inp), ...get(pos), ...op.i32_add, ...set(ip),
+    ...get(cols), ...set(c),
+    ...op.loop(
+      tables(cp, loA, hiA),
+      pair ? tables(cpB, loB, hiB) : [],
+      ...Array.from({ length: LANES }, (_, k) => [
+        ...get(ip), ...op.v128_load(16 * k), ...tee(x), ...get(mask), ...op.v128_and, ...set(xl),
+        ...get(x), ...op.i32_const(4), ...op.i8x16_shr_u, ...set(xh),
+        ...mac(acc[k]!, loA, hiA),
+        ...(pair ? mac(acc[LANES + k]!, loB, hiB) : []),
+      ]),
+      addTo(cp, 1),
+      pair ? addTo(cpB, 1) : [],
+      get(ip), get(stride), op.i32_add, set(ip),
+      addTo(c, -1),
+      get(c), op.br_if(0),
+    ),
+    // out + r·stride + pos
+    ...get(out), ...get(r), ...get(stride), ...op.i32_mul, ...op.i32_add, ...get(pos), ...op.i32_add, ...set(t),
+    ...Array.from({ length: LANES }, (_, k) => [...get(t), ...get(acc[k]!), ...op.v128_store(16 * k)]).flat(),
+    ...(pair
+      ? Array.from({ length: LANES }, (_, k) => [...get(t), ...get(stride), ...op.i32_add, ...get(acc[LANES + k]!), ...op.v128_store(16 * k)]).flat()
+      : []),
+  ];
   return {
     name: 'mul_matrix',
     params: [i32, i32, i32, i32, i32, i32],
-    locals: [i32, i32, i32, i32, i32, i32, v128, v128, v128, v128, v128, v128, v128, v128],
+    locals: [i32, i32, i32, i32, i32, i32, i32, v128, v128, v128, v128, v128, v128, v128, v128, v128, v128, v128, v128],
     body: [
       op.v128_const(LOW_NIBBLES), set(mask),
       op.i32_const(0), set(pos),
       op.loop(
-        // for each 64-byte slice at pos
+        // for each 32-byte slice at pos
         op.i32_const(0), set(r),
-        op.loop(
-          // for each output row r
-          ...acc.map((a) => [...op.v128_const(ZERO), ...set(a)]),
-          get(coef), get(r), get(cols), op.i32_mul, op.i32_add, set(cp),
-          get(inp), get(pos), op.i32_add, set(ip),
-          get(cols), set(c),
+        op.block(
           op.loop(
-            // for each input c: acc ^= coef · in_c[pos .. pos + 64)
-            get(cp), op.i32_load8_u(), op.i32_const(5), op.i32_shl, op.i32_const(TABLES_BASE), op.i32_add, tee(t),
-            op.v128_load(0), set(lo),
-            get(t), op.v128_load(16), set(hi),
-            ...[0, 1, 2, 3].map(accumulateLane),
-            addTo(cp, 1),
-            get(ip), get(stride), op.i32_add, set(ip),
-            addTo(c, -1),
-            get(c), op.br_if(0),
+            // while r + 2 ≤ rows: rows r and r + 1
+            get(r), op.i32_const(2), op.i32_add, get(rows), op.i32_gt_u, op.br_if(1),
+            rowBlock(true),
+            addTo(r, 2),
+            op.br(0),
           ),
-          get(out), get(r), get(stride), op.i32_mul, op.i32_add, get(pos), op.i32_add, set(t),
-          ...[0, 1, 2, 3].map(storeLane),
-          addTo(r, 1),
-          get(r), get(rows), op.i32_lt_u, op.br_if(0),
         ),
-        addTo(pos, 64),
+        // a last odd row
+        get(r), get(rows), op.i32_lt_u,
+        op.if(rowBlock(false)),
+        addTo(pos, SLICE),
         get(pos), get(stride), op.i32_lt_u, op.br_if(0),
       ),
     ],
