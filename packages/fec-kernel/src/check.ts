@@ -9,6 +9,13 @@ export function checkSpan(what: string, off: number, len: number, size: number):
   }
 }
 
+/** Checks a dst/src pair of slab ranges: both inside the slab, identical or disjoint. */
+export function checkPair(what: string, dst: number, src: number, len: number, size: number): void {
+  checkSpan(`${what} dst`, dst, len, size);
+  checkSpan(`${what} src`, src, len, size);
+  checkOverlap(dst, src, len);
+}
+
 /** Throws RangeError when two ranges of one length overlap without being equal. */
 export function checkOverlap(dst: number, src: number, len: number): void {
   if (dst !== src && dst < src + len && src < dst + len) {
@@ -28,8 +35,22 @@ function overlaps(a: Uint8Array, b: Uint8Array): boolean {
   return a.buffer === b.buffer && a.length > 0 && b.length > 0 && a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length;
 }
 
+/**
+ * Validates mulMatrix arguments and completes the degenerate products (no rows, empty symbols, no
+ * inputs: all-zero outputs). Returns the common symbol length, or undefined when nothing is left to do.
+ */
+export function startMatrix(coeffs: Uint8Array, rows: number, cols: number, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): number | undefined {
+  const len = checkMatrix(coeffs, rows, cols, inputs, outputs);
+  if (rows === 0 || len === 0) return undefined;
+  if (cols === 0) {
+    for (const out of outputs) out.fill(0);
+    return undefined;
+  }
+  return len;
+}
+
 /** Validates mulMatrix arguments; returns the common symbol length. */
-export function checkMatrix(coeffs: Uint8Array, rows: number, cols: number, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): number {
+function checkMatrix(coeffs: Uint8Array, rows: number, cols: number, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): number {
   if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`rows must be an integer ≥ 0, got ${rows}`);
   if (!Number.isInteger(cols) || cols < 0) throw new RangeError(`cols must be an integer ≥ 0, got ${cols}`);
   if (coeffs.length < rows * cols) throw new RangeError(`coeffs holds ${coeffs.length} bytes, rows·cols = ${rows * cols}`);

@@ -1,4 +1,4 @@
-import { checkConstant, checkMatrix, checkOverlap, checkSlabSize, checkSpan } from './check.js';
+import { checkConstant, checkPair, checkSlabSize, startMatrix } from './check.js';
 import { gf256MulTable } from './gf256.js';
 import type { FecKernel } from './kernel.js';
 
@@ -99,26 +99,20 @@ export class JsKernel implements FecKernel {
     return this.#table.subarray(c << 8, (c + 1) << 8);
   }
 
-  #checkPair(what: string, dst: number, src: number, len: number): void {
-    checkSpan(`${what} dst`, dst, len, this.#size);
-    checkSpan(`${what} src`, src, len, this.#size);
-    checkOverlap(dst, src, len);
-  }
-
   xor(dst: number, src: number, len: number): void {
-    this.#checkPair('xor', dst, src, len);
+    checkPair('xor', dst, src, len, this.#size);
     applyAligned(this.#mem, this.#mem32, dst, src, len, this.#table, xorBytesOp, xorWordsOp);
   }
 
   mulAdd(dst: number, src: number, len: number, c: number): void {
     const row = this.#row(c);
-    this.#checkPair('mulAdd', dst, src, len);
+    checkPair('mulAdd', dst, src, len, this.#size);
     applyAligned(this.#mem, this.#mem32, dst, src, len, row, mulAddBytes, mulAddWords);
   }
 
   mul(dst: number, src: number, len: number, c: number): void {
     const row = this.#row(c);
-    this.#checkPair('mul', dst, src, len);
+    checkPair('mul', dst, src, len, this.#size);
     applyAligned(this.#mem, this.#mem32, dst, src, len, row, mulBytes, mulWords);
   }
 
@@ -127,12 +121,8 @@ export class JsKernel implements FecKernel {
   }
 
   mulMatrix(coeffs: Uint8Array, rows: number, cols: number, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): void {
-    const len = checkMatrix(coeffs, rows, cols, inputs, outputs);
-    if (rows === 0 || len === 0) return;
-    if (cols === 0) {
-      for (const out of outputs) out.fill(0);
-      return;
-    }
+    const len = startMatrix(coeffs, rows, cols, inputs, outputs);
+    if (len === undefined) return;
     const table = this.#table;
     const words = len >>> 2;
     const tail = words * 4;

@@ -1,4 +1,4 @@
-import { checkConstant, checkMatrix, checkOverlap, checkSlabSize, checkSpan } from './check.js';
+import { checkConstant, checkPair, checkSlabSize, startMatrix } from './check.js';
 import { gf256NibbleTables } from './gf256.js';
 import type { FecKernel } from './kernel.js';
 import { KERNEL_WASM } from './kernel-wasm.js';
@@ -110,25 +110,19 @@ export class WasmKernel implements FecKernel {
   }
 
   xor(dst: number, src: number, len: number): void {
-    checkSpan('xor dst', dst, len, this.#size);
-    checkSpan('xor src', src, len, this.#size);
-    checkOverlap(dst, src, len);
+    checkPair('xor', dst, src, len, this.#size);
     this.#x.xor(SLAB_BASE + dst, SLAB_BASE + src, len);
   }
 
   mulAdd(dst: number, src: number, len: number, c: number): void {
     checkConstant(c);
-    checkSpan('mulAdd dst', dst, len, this.#size);
-    checkSpan('mulAdd src', src, len, this.#size);
-    checkOverlap(dst, src, len);
+    checkPair('mulAdd', dst, src, len, this.#size);
     this.#x.mul_add(SLAB_BASE + dst, SLAB_BASE + src, len, TABLES_BASE + c * 32);
   }
 
   mul(dst: number, src: number, len: number, c: number): void {
     checkConstant(c);
-    checkSpan('mul dst', dst, len, this.#size);
-    checkSpan('mul src', src, len, this.#size);
-    checkOverlap(dst, src, len);
+    checkPair('mul', dst, src, len, this.#size);
     this.#x.mul(SLAB_BASE + dst, SLAB_BASE + src, len, TABLES_BASE + c * 32);
   }
 
@@ -137,12 +131,8 @@ export class WasmKernel implements FecKernel {
   }
 
   mulMatrix(coeffs: Uint8Array, rows: number, cols: number, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): void {
-    const len = checkMatrix(coeffs, rows, cols, inputs, outputs);
-    if (rows === 0 || len === 0) return;
-    if (cols === 0) {
-      for (const out of outputs) out.fill(0);
-      return;
-    }
+    const len = startMatrix(coeffs, rows, cols, inputs, outputs);
+    if (len === undefined) return;
     // Scratch behind the slab: coefficients, then inputs and outputs, each padded to 64 bytes.
     const stride = roundUp(len, 64);
     const coefAt = roundUp(SLAB_BASE + this.#size, 64);
