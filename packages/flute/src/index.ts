@@ -28,3 +28,17 @@ export { NoCodeScheme } from './fec/no-code.js';
 export { ReedSolomonScheme, type ReedSolomonVariant } from './fec/reed-solomon.js';
 export { FecRegistry, type FecRegistryOptions } from './fec/registry.js';
 export * from './sim/index.js';
+export { otiFromFdt, otiFromFti, otiToFdt, otiToFti } from './oti.js';
+export { FluteSender, type FluteSenderEvents } from './sender/sender.js';
+export type {
+  CacheControlOption,
+  CarouselTiming,
+  FdtOptions,
+  FecOptions,
+  FluteProfile,
+  FluteSenderOptions,
+  ObjectOptions,
+  TargetAcquisition,
+} from './sender/options.js';
+export { FluteReceiver, type FluteReceiverEvents, type ReceiverStats } from './receiver/receiver.js';
+export { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteReceiverOptions, type ReceiverLimits } from './receiver/options.js';

@@ -69,6 +69,9 @@ export class NoCodeScheme implements FecScheme {
       },
       result: () => asm.block,
       memory: asm.block.length,
+      get sourceReceived() {
+        return asm.count;
+      },
     };
   }
 }

@@ -155,13 +155,14 @@ export class ReedSolomonScheme implements FecScheme {
     const asm = new SourceAssembler(k, T, layout.byteLength(sbn));
     const repairs = new Map<number, Uint8Array>();
     let done = false;
+    let sourceReceived = 0;
     const codec = (): ReedSolomon => this.#codec(m, k, maxEsi + 1);
     return {
       push(esi, symbol) {
         if (done) return true;
         if (esi > maxEsi) throw new MalformedError('ESI', `beyond ${maxEsi} for GF(2^${m})`, esi);
         if (esi < k) {
-          asm.put(esi, symbol);
+          if (asm.put(esi, symbol)) sourceReceived++;
         } else {
           if (symbol.length !== T) throw new MalformedError('encoding symbol', `repair ESI ${esi} has ${symbol.length} bytes, expected ${T}`, symbol.length);
           if (!repairs.has(esi) && asm.count + repairs.size < k) repairs.set(esi, symbol.slice());
@@ -195,6 +196,9 @@ export class ReedSolomonScheme implements FecScheme {
       result: () => asm.block,
       get memory() {
         return asm.block.length + repairs.size * T;
+      },
+      get sourceReceived() {
+        return sourceReceived;
       },
     };
   }

@@ -132,6 +132,8 @@ export interface BlockDecoder {
   result(): Uint8Array;
   /** Bytes of memory the decoder holds now (for the receiver's limits). */
   readonly memory: number;
+  /** Distinct source symbols received (k minus this were rebuilt by FEC once complete). */
+  readonly sourceReceived: number;
 }
 
 /** What a sender chooses for an object; each scheme reads the fields it uses. */

@@ -156,6 +156,8 @@ export class VirtualClock {
 export interface SimSender {
   poll(now: number): Uint8Array | undefined;
   nextDeadline(): number;
+  /** True while the sender waits for asynchronous I/O (its source) rather than for time. */
+  readonly waitingForData?: boolean;
 }
 
 /** What the simulation feeds: anything shaped like a FLUTE receiver. */
@@ -232,7 +234,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         if (s.sender.nextDeadline() > now) break;
         const d = s.sender.poll(now);
         if (d === undefined) {
-          if (s.sender.nextDeadline() <= now + 1) stalled = true;
+          if (s.sender.waitingForData === true) stalled = true;
           break;
         }
         sent++;
