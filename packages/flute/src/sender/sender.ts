@@ -760,12 +760,12 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     let listed = false;
     const full = (this.#o.fdt?.publishMode ?? 'full') === 'full';
     for (const o of this.#objects.values()) {
-      if (o.state !== 'ready') continue;
       const t = o.transfer;
       if (t !== undefined) {
-        listed = true;
+        // Removed objects still send their cut packet.
+        listed ||= o.state === 'ready';
         next = Math.min(next, t.stalled ? now + 1 : t.nextSendAt);
-      } else {
+      } else if (o.state === 'ready') {
         if (full) listed = true;
         if (this.#slotFree(o.priority, o)) next = Math.min(next, o.nextStartAt);
       }

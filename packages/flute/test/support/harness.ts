@@ -71,3 +71,13 @@ export function run(
     ...(datagramsPerMs === undefined ? {} : { datagramsPerMs }),
   });
 }
+
+/** Byte equality without vitest's slow element-by-element diff of large arrays. */
+export function expectBytes(actual: Uint8Array | undefined, expected: Uint8Array): void {
+  if (actual === undefined) throw new Error(`expected ${expected.length} bytes, got undefined`);
+  if (actual.length !== expected.length) throw new Error(`expected ${expected.length} bytes, got ${actual.length}`);
+  const a = Buffer.from(actual.buffer, actual.byteOffset, actual.length);
+  const b = Buffer.from(expected.buffer, expected.byteOffset, expected.length);
+  const i = a.findIndex((v, j) => v !== b[j]);
+  if (i >= 0) throw new Error(`bytes differ first at offset ${i} of ${expected.length}`);
+}
