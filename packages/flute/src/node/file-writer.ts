@@ -47,23 +47,17 @@ export class FileWriter implements ObjectWriter {
     return (this.#root ??= mkdir(this.outDir, { recursive: true }).then(() => realpath(this.outDir)));
   }
 
+  /** Throws MalformedError at once when Content-Location leaves no safe file name. */
   open(meta: ObjectMeta): ObjectSink {
-    let relative: string | undefined;
-    let failure: unknown;
-    try {
-      relative = this.destination(meta);
-    } catch (e) {
-      failure = e;
-    }
+    const relative = this.destination(meta);
     let handle: FileHandle | undefined;
     let temp: string | undefined;
     let final: string | undefined;
     let position = 0;
     // Every operation runs after the previous one: writes in order, then rename or unlink.
     let chain: Promise<void> = (async () => {
-      if (failure !== undefined) throw failure;
       const root = await this.#realRoot();
-      final = join(root, relative!);
+      final = join(root, relative);
       if (!inside(root, final)) throw new Error(`destination ${final} is outside ${root}`);
       const dir = dirname(final);
       await mkdir(dir, { recursive: true });

@@ -20,6 +20,8 @@ export interface ObjectHost {
   failed(object: ObjectReception, reason: FailReason, error?: unknown): void;
   /** Bytes handed to sinks and not yet written changed by `delta`. */
   pendingWrites(delta: number): void;
+  /** Sinks completing asynchronously changed by `delta`. */
+  finishing(delta: number): void;
   readonly maxContentBytes: number;
   readonly verifyMd5: boolean;
 }
@@ -239,13 +241,16 @@ export class ObjectReception {
     try {
       if (pending.length === 0) {
         const r = sink.complete();
-        if (r instanceof Promise) r.then(finish, (e: unknown) => this.#fail('write-error', e));
-        else finish(r);
-      } else {
-        Promise.all(pending)
-          .then(() => (this.state === 'finishing' ? sink.complete() : undefined))
-          .then(finish, (e: unknown) => this.#fail('write-error', e));
+        if (!(r instanceof Promise)) {
+          finish(r);
+          return;
+        }
       }
+      this.host.finishing(1);
+      Promise.all(pending)
+        .then(() => (this.state === 'finishing' ? sink.complete() : undefined))
+        .then(finish, (e: unknown) => this.#fail('write-error', e))
+        .finally(() => this.host.finishing(-1));
     } catch (e) {
       this.#fail('write-error', e);
     }

@@ -150,6 +150,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   #memory = 0;
   #pendingBytes = 0;
   #pendingWrites = 0;
+  #finishing = 0;
   #idleWaiters: (() => void)[] = [];
   #nextCheck = Infinity;
 
@@ -187,10 +188,18 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     return this.#pendingWrites;
   }
 
-  /** Resolves once no write is pending (backpressure for drivers that can wait). */
+  /** Resolves once no write or sink completion is pending (backpressure for drivers that can wait). */
   whenWritten(): Promise<void> {
-    if (this.#pendingWrites === 0) return Promise.resolve();
+    if (this.#pendingWrites === 0 && this.#finishing === 0) return Promise.resolve();
     return new Promise((r) => this.#idleWaiters.push(r));
+  }
+
+  #wake(): void {
+    if (this.#pendingWrites === 0 && this.#finishing === 0 && this.#idleWaiters.length > 0) {
+      const w = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const r of w) r();
+    }
   }
 
   /** Sessions open: key, TSI and source. */
@@ -569,11 +578,11 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       },
       pendingWrites: (delta) => {
         this.#pendingWrites += delta;
-        if (this.#pendingWrites === 0 && this.#idleWaiters.length > 0) {
-          const w = this.#idleWaiters;
-          this.#idleWaiters = [];
-          for (const r of w) r();
-        }
+        this.#wake();
+      },
+      finishing: (delta) => {
+        this.#finishing += delta;
+        this.#wake();
       },
       maxContentBytes: this.limits.maxContentBytes,
       verifyMd5: this.#o.verifyMd5 ?? true,

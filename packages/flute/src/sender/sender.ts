@@ -276,7 +276,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     this.#fdtVersion = profile === 'rfc6726' ? 2 : 1;
     if (options.fdt?.carousel !== undefined) checkTiming(options.fdt.carousel, 'fdt.carousel');
     checkEncoding(options.fdt?.contentEncoding ?? 'null', 'fdt.contentEncoding');
-    this.#fdtHeaderLength = alcPacketLength({ header: this.#fdtHeader(FDT_ID_MOD - 1, 0, 2 ** 40, 2 ** 31, 0), payloadId: { sbn: 0, esi: 0 } });
+    this.#fdtHeaderLength = alcPacketLength({ header: this.#fdtHeader(FDT_ID_MOD - 1, 0, 2 ** 40, 2 ** 31, 0), payloadId: { sbn: 0, esi: 0 } }, { fecEncodingId: 0 });
     // Refuse at once a session FEC whose packets cannot fit.
     this.#params(options.fec ?? {});
   }
@@ -367,8 +367,9 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     if (options.carousel !== undefined) checkTiming(options.carousel, 'carousel');
     const t = options.target;
     if (t !== undefined && !(t.mode === 'asap' || (t.mode === 'within' && t.ms >= 0) || (t.mode === 'by' && Number.isFinite(t.time)))) throw new RangeError('target must be asap, { within ms } or { by time }');
-    // Validate the FEC choice now.
+    // Validate the FEC choice and the FDT fields now, not when the FDT is built.
     this.#params(options.fec ?? {});
+    buildFdt({ expires: 0, files: [this.#fdtFile({ options, toi: 1n, contentLength: 0, transferLength: 0, encoding, md5: undefined, oti: undefined } as SenderObject)] });
     let toi: bigint;
     if (options.toi !== undefined) {
       toi = this.#toi.check(BigInt(options.toi));
@@ -575,7 +576,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       ...(opt.contentType === undefined ? {} : { contentType: opt.contentType }),
       ...(encodingLabel(o.encoding) === undefined ? {} : { contentEncoding: encodingLabel(o.encoding)! }),
       ...(o.md5 === undefined ? {} : { contentMd5: o.md5 }),
-      fecOti: otiToFdt(o.oti!),
+      ...(o.oti === undefined ? {} : { fecOti: otiToFdt(o.oti) }),
       ...(opt.etag === undefined ? {} : { fileETag: opt.etag }),
       ...(opt.groups === undefined || opt.groups.length === 0 ? {} : { groups: opt.groups }),
       ...(cc === undefined

@@ -165,6 +165,8 @@ export interface SimReceiver {
   push(datagram: Uint8Array, now: number, from?: string): void;
   cleanup(now: number): void;
   nextDeadline(): number;
+  /** Resolves when the receiver's asynchronous writes are done. */
+  whenWritten?(): Promise<void>;
 }
 
 export interface SimulationOptions {
@@ -197,6 +199,11 @@ type Tick = (cb: () => void) => void;
 const g = globalThis as unknown as { setImmediate?: Tick; setTimeout: (cb: () => void, ms: number) => unknown };
 /** Lets pending I/O (file reads and writes of sources and writers) make progress. */
 export const macrotask = (): Promise<void> => new Promise((r) => (g.setImmediate !== undefined ? g.setImmediate(r) : g.setTimeout(r, 0)));
+
+async function settle(receivers: readonly SimReceiver[]): Promise<void> {
+  for (const r of receivers) if (r.whenWritten !== undefined) await r.whenWritten();
+  await macrotask();
+}
 
 /**
  * Runs senders, links and receivers on the virtual clock: at each step time jumps to the earliest
@@ -264,17 +271,17 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     }
     for (const r of o.receivers) next = Math.min(next, r.nextDeadline());
     if (next <= now) next = now + (rate !== undefined ? 1 / rate : 1);
-    if (next === Infinity) {
-      // Nothing scheduled: let pending writes finish before calling it idle.
-      for (let i = 0; i < 100 && o.done?.() !== true; i++) await macrotask();
-      return { now, sent, reason: o.done?.() === true ? 'done' : 'idle' };
-    }
-    if (next > o.until) {
+    if (next === Infinity || next > o.until) {
+      // Let pending writes finish before calling it idle (their completion may be what `done` waits for).
+      await settle(o.receivers);
+      if (o.done?.() === true) return { now: clock.now, sent, reason: 'done' };
+      if (next === Infinity) return { now, sent, reason: 'idle' };
       clock.advanceTo(o.until);
       for (const r of o.receivers) r.cleanup(o.until);
-      for (let i = 0; i < 100 && o.done?.() !== true; i++) await macrotask();
+      await settle(o.receivers);
       return { now: o.until, sent, reason: o.done?.() === true ? 'done' : 'until' };
     }
+    if (steps % 64 === 0) await settle(o.receivers);
     clock.advanceTo(next);
   }
 }

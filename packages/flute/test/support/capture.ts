@@ -1,12 +1,12 @@
-import { decodeAlcPacket, findExtension, HET_FDT, type AlcPacket } from '@proto/lct';
+import { decodeAlcPacket, findExtension, HET_FDT, type AlcOptions, type AlcPacket } from '@proto/lct';
 import type { SimulatedLink } from '../../src/sim/network.js';
 
 /** Wraps a link so every datagram sent is also decoded and recorded with its send time. */
-export function capture(link: SimulatedLink): { at: number; packet: AlcPacket; bytes: Uint8Array }[] {
+export function capture(link: SimulatedLink, options: AlcOptions = {}): { at: number; packet: AlcPacket; bytes: Uint8Array }[] {
   const seen: { at: number; packet: AlcPacket; bytes: Uint8Array }[] = [];
   const send = link.send.bind(link);
   link.send = (d, now, from) => {
-    seen.push({ at: now, packet: decodeAlcPacket(d), bytes: d });
+    seen.push({ at: now, packet: decodeAlcPacket(d, options), bytes: d });
     send(d, now, from);
   };
   return seen;
