@@ -690,11 +690,18 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     const number = o.transfersDone + 1;
     const lastTransfer = number >= o.maxTransfers;
     const layout = o.scheme!.layout(o.oti!);
+    let transfer: Transfer | undefined;
+    const onReady = (): void => {
+      // The block a stalled transfer waits for may be in: poll again.
+      if (transfer !== undefined) transfer.stalled = false;
+      this.emit('readable', {});
+    };
     const feed =
       o.transferBytes === undefined && layout.blockCount > 0
-        ? new BlockFeed(o.source, o.encoding, layout.byteLengths(), this.#o.readAhead ?? 4, () => this.emit('readable', {}), (e) => this.#fail(o, e))
+        ? new BlockFeed(o.source, o.encoding, layout.byteLengths(), this.#o.readAhead ?? 4, onReady, (e) => this.#fail(o, e))
         : undefined;
     const t = new Transfer(o, number, o.oti!, o.scheme!, o.params!, Math.max(1, this.#o.interleave ?? 1), now, header, lastTransfer && (this.#o.closeObjectFlag ?? true), feed, o.options.target ?? { mode: 'asap' });
+    transfer = t;
     o.transfer = t;
     o.lastStartAt = now;
     this.emit('transfer-start', { toi: o.toi, transfer: number, packets: t.total });
@@ -765,7 +772,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       if (t !== undefined) {
         // Removed objects still send their cut packet.
         listed ||= o.state === 'ready';
-        next = Math.min(next, t.stalled ? now + 1 : t.nextSendAt);
+        next = Math.min(next, t.stalled ? Infinity : t.nextSendAt);
       } else if (o.state === 'ready') {
         if (full) listed = true;
         if (this.#slotFree(o.priority, o)) next = Math.min(next, o.nextStartAt);

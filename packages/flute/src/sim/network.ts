@@ -167,6 +167,8 @@ export interface SimReceiver {
   nextDeadline(): number;
   /** Resolves when the receiver's asynchronous writes are done. */
   whenWritten?(): Promise<void>;
+  /** Bytes handed to writers and not yet written (the loop waits above `maxPendingWrites`). */
+  readonly pendingWriteBytes?: number;
 }
 
 export interface SimulationOptions {
@@ -183,6 +185,10 @@ export interface SimulationOptions {
   readonly datagramsPerMs?: number;
   /** Upper bound on loop iterations (default 50 million). */
   readonly maxSteps?: number;
+  /** Longest real time the loop waits in a row for a sender's source (default 120,000 ms). */
+  readonly maxStallMs?: number;
+  /** Wait for receivers' writes whenever more than this many bytes are pending (default 16 MiB). */
+  readonly maxPendingWrites?: number;
 }
 
 /** Result of {@link runSimulation}. */
@@ -219,7 +225,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const credit = o.senders.map(() => clock.now);
   let sent = 0;
   let steps = 0;
-  let stalls = 0;
+  let stallSince: number | undefined;
   const deliver = (d: Uint8Array, at: number, from: string | undefined): void => {
     for (const r of o.receivers) r.push(d, at, from);
   };
@@ -227,6 +233,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     if (o.done?.() === true) return { now: clock.now, sent, reason: 'done' };
     if (++steps > maxSteps) return { now: clock.now, sent, reason: 'steps' };
     if ((steps & 1023) === 0) await macrotask();
+    for (const r of o.receivers) if ((r.pendingWriteBytes ?? 0) > (o.maxPendingWrites ?? 16 << 20)) await r.whenWritten?.();
     const now = clock.now;
     let progressed = false;
     let stalled = false;
@@ -254,15 +261,19 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     for (const r of o.receivers) r.cleanup(now);
     if (o.done?.() === true) return { now, sent, reason: 'done' };
     if (progressed) {
-      stalls = 0;
+      stallSince = undefined;
       continue;
     }
-    if (stalled && ++stalls < 10_000) {
-      // The sender waits for a block being read: give the I/O a turn, keep the clock.
-      await macrotask();
-      continue;
+    if (stalled || o.senders.some((s) => s.sender.waitingForData === true)) {
+      // A sender waits for its source (a block being read, a pre-pass): give the I/O a turn and
+      // keep the clock, for at most `maxStallMs` of real time in a row.
+      stallSince ??= Date.now();
+      if (Date.now() - stallSince < (o.maxStallMs ?? 120_000)) {
+        await macrotask();
+        continue;
+      }
     }
-    stalls = 0;
+    stallSince = undefined;
     let next = Infinity;
     for (const s of o.senders) {
       let d = s.sender.nextDeadline();
