@@ -7,7 +7,7 @@
  * each (up to `multiplex` in parallel); inside a transfer `interleave` blocks take turns one symbol
  * each, source symbols before repair symbols.
  */
-import { HET_CENC, HET_FDT, HET_FTI, HET_TIME, alcPacketLength, encodeAlcPacketInto, unixMsToNtp, type AlcPacketInit, type LctExtension, type LctHeaderInit } from '@proto/lct';
+import { HET_CENC, HET_FDT, HET_FTI, HET_TIME, alcPacketLength, encodeAlcPacketInto, encodeFecPayloadId, encodeLctHeader, unixMsToNtp, type LctExtension, type LctHeaderInit } from '@proto/lct';
 import { buildFdt, epochMsToNtpSeconds, type FdtFile, type FdtInstance } from '@proto/fdt';
 import { Emitter } from '../emitter.js';
 import { CENC, checkEncoding, encodeContent, encodingLabel, type ContentEncoding } from '../encoding.js';
@@ -90,6 +90,8 @@ class Transfer {
   nextSendAt: number;
   cut = false;
   stalled = false;
+  #headTemplate: Uint8Array | undefined;
+  #lastTemplate: Uint8Array | undefined;
 
   constructor(
     readonly obj: SenderObject,
@@ -127,6 +129,11 @@ class Transfer {
 
   get done(): boolean {
     return this.sent >= this.total;
+  }
+
+  /** The LCT header bytes (without FEC Payload ID) for `header`. */
+  #template(header: LctHeaderInit): Uint8Array {
+    return encodeLctHeader(header, this.alcOptions);
   }
 
   #openGroup(start: number): void {
@@ -197,9 +204,12 @@ class Transfer {
     const esi = this.round;
     const k = enc.sourceSymbols;
     const last = this.cut || this.sent + 1 === this.total;
-    const packet: AlcPacketInit = { header: last ? this.lastHeader : this.header, payloadId: { sbn, esi, sourceBlockLength: k } };
     const out = new Uint8Array(this.headerLength + this.oti.symbolLength);
-    encodeAlcPacketInto(packet, out, 0, this.alcOptions);
+    // The LCT header is the same for every packet of the transfer but for the B flag: copy it from a
+    // template encoded once, and encode only the FEC Payload ID.
+    const template = last ? (this.#lastTemplate ??= this.#template(this.lastHeader)) : (this.#headTemplate ??= this.#template(this.header));
+    out.set(template, 0);
+    out.set(encodeFecPayloadId(this.oti.fecEncodingId, { sbn, esi, sourceBlockLength: k }, this.oti.m || 8), template.length);
     const len = enc.writeSymbol(esi, out, this.headerLength);
     this.pos++;
     this.sent++;
