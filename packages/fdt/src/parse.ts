@@ -150,7 +150,7 @@ function parseToi(value: string, field: string): bigint {
 }
 
 function parseBoolean(value: string, field: string): boolean {
-  const v = value.trim();
+  const v = trimXml(value);
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
   throw new MalformedError(field, 'boolean', `${JSON.stringify(value.slice(0, 40))} is not an xs:boolean`);
@@ -220,7 +220,20 @@ function simpleText(children: FxNode[], where: string): string {
     else if (name === CDATA) out += cdataText(c);
     else throw new MalformedError(where, 'structure', `unexpected child element <${name}>`);
   }
-  return out.trim();
+  return trimXml(out);
+}
+
+/** Strips XML whitespace (space, tab, CR, LF) only: String.prototype.trim also strips U+00A0 and friends. */
+function trimXml(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpaceCode(s.charCodeAt(a))) a++;
+  while (b > a && isSpaceCode(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
 function cdataText(node: FxNode): string {
@@ -230,10 +243,7 @@ function cdataText(node: FxNode): string {
 }
 
 function isWhitespace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
-  }
+  for (let i = 0; i < s.length; i++) if (!isSpaceCode(s.charCodeAt(i))) return false;
   return true;
 }
 
@@ -325,7 +335,7 @@ function parseAlternateContentLocations(node: FxNode, name: string, scope: Scope
       if (isNamespaceDeclaration(key)) continue;
       const field = `${where}@${key}`;
       const { ns, local } = resolveName(scope, key, true, field);
-      if (ns === '' && local === 'Availability-Time') availabilityTime = attributeValue(attrs[key]!, field).trim();
+      if (ns === '' && local === 'Availability-Time') availabilityTime = trimXml(attributeValue(attrs[key]!, field));
       else extensionAttributes.push(extensionAttribute(ns, local, attrs[key]!, field));
     }
   }
@@ -435,7 +445,7 @@ function readFile3gppAttribute(file: Partial<Mutable<FdtFile>>, local: string, r
     case 'FEC-Redundancy-Level': file.fecRedundancyLevel = parseUint(raw, field, U32); return true;
     case 'File-ETag': file.fileETag = attributeValue(raw, field); return true;
     case 'IndependentUnitPositions': {
-      const value = attributeValue(raw, field).trim();
+      const value = trimXml(attributeValue(raw, field));
       file.independentUnitPositions = value === '' ? [] : value.split(/[ \t\n\r]+/).map((v) => parseUint(v, field, MAX_TRANSFER_LENGTH));
       return true;
     }
