@@ -4,6 +4,7 @@
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DECODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+const PAD = 0x3d;
 
 /** Encodes bytes as padded base64. */
 export function encodeBase64(bytes: Uint8Array): string {
@@ -24,45 +25,47 @@ export function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
 /**
  * Decodes padded base64, skipping XML whitespace (xs:base64Binary allows it). Returns undefined
  * when the text is not canonical base64: a bad character, bad padding, or non-zero pad bits.
  */
 export function decodeBase64(text: string): Uint8Array | undefined {
-  const digits: number[] = [];
+  // First pass: validate and count the digits and the padding.
+  let digits = 0;
   let pad = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
-    if (c === 0x3d) {
+    if (isSpace(c)) continue;
+    if (c === PAD) {
       pad++;
       continue;
     }
-    if (pad > 0) return undefined; // data after padding
-    const d = c < 128 ? DECODE[c]! : -1;
-    if (d < 0) return undefined;
-    digits.push(d);
+    if (pad > 0 || c >= 128 || DECODE[c]! < 0) return undefined;
+    digits++;
   }
-  if ((digits.length + pad) % 4 !== 0 || pad > 2) return undefined;
-  const rem = digits.length % 4;
-  if (rem === 1 || (rem === 0 && pad !== 0) || (rem === 2 && pad !== 2) || (rem === 3 && pad !== 1)) return undefined;
-  const out = new Uint8Array(Math.floor((digits.length * 6) / 8));
+  const rem = digits % 4;
+  if (rem === 1 || pad !== (rem === 0 ? 0 : 4 - rem)) return undefined;
+  // Second pass: decode.
+  const out = new Uint8Array((digits * 3) >>> 2);
+  let acc = 0;
+  let bits = 0;
   let o = 0;
-  let i = 0;
-  for (; i + 3 < digits.length; i += 4) {
-    const v = (digits[i]! << 18) | (digits[i + 1]! << 12) | (digits[i + 2]! << 6) | digits[i + 3]!;
-    out[o++] = v >>> 16;
-    out[o++] = (v >>> 8) & 0xff;
-    out[o++] = v & 0xff;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === PAD) break;
+    if (isSpace(c)) continue;
+    acc = ((acc << 6) | DECODE[c]!) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
   }
-  if (rem === 2) {
-    if ((digits[i + 1]! & 0x0f) !== 0) return undefined;
-    out[o++] = (digits[i]! << 2) | (digits[i + 1]! >>> 4);
-  } else if (rem === 3) {
-    if ((digits[i + 2]! & 0x03) !== 0) return undefined;
-    const v = (digits[i]! << 12) | (digits[i + 1]! << 6) | digits[i + 2]!;
-    out[o++] = v >>> 10;
-    out[o++] = (v >>> 2) & 0xff;
-  }
+  // The bits left over under the padding must be zero (canonical encoding).
+  if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
   return out;
 }

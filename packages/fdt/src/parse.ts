@@ -128,7 +128,25 @@ function resolveName(scope: Scope, qname: string, forAttribute: boolean, where: 
 // ---- values ----
 const UINT = /^[ \t\n\r]*\+?([0-9]+)[ \t\n\r]*$/;
 
+/** The value of a string of 1..15 ASCII digits, or -1. */
+function plainDigits(value: string): number {
+  const n = value.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 function parseUint(value: string, field: string, max: number): number {
+  const fast = plainDigits(value);
+  if (fast >= 0) {
+    if (fast > max) throw new MalformedError(field, 'range', `${value} exceeds ${max}`);
+    return fast;
+  }
   const m = UINT.exec(value);
   if (m === null) throw new MalformedError(field, 'number', `${JSON.stringify(value.slice(0, 40))} is not an unsigned decimal integer`);
   let digits = m[1]!;
@@ -139,6 +157,8 @@ function parseUint(value: string, field: string, max: number): number {
 }
 
 function parseToi(value: string, field: string): bigint {
+  const fast = plainDigits(value);
+  if (fast > 0) return BigInt(fast);
   const m = UINT.exec(value);
   if (m === null) throw new MalformedError(field, 'number', `${JSON.stringify(value.slice(0, 40))} is not an unsigned decimal integer`);
   const digits = m[1]!.replace(/^0+(?=.)/, '');

@@ -18,12 +18,18 @@ const SQUOTE = 0x27;
 // Characters XML 1.0 forbids even as references, and unpaired surrogates.
 const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// Character classes by table lookup: 1 = XML whitespace, 2 = other character ending a name.
+const CLASS = new Uint8Array(128);
+for (const c of [0x20, 0x0a, 0x09, 0x0d]) CLASS[c] = 1;
+for (const c of [SLASH, GT, EQUALS, LT]) CLASS[c] = 2;
+
 function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+  return c < 128 && CLASS[c] === 1;
 }
 
+/** True for whitespace, '/', '>', '=', '<' and past the end of the text (NaN). */
 function isNameEnd(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === SLASH || c === GT || c === EQUALS || c === LT || c !== c;
+  return c < 128 ? CLASS[c] !== 0 : c !== c;
 }
 
 function limit(field: string, what: string, max: number, offset: number): MalformedError {
@@ -49,8 +55,9 @@ export function scanXml(text: string, limits: FdtLimits): void {
   const { maxDepth, maxElements, maxAttributes, maxAttributeLength } = limits;
   const nameStart = new Int32Array(maxDepth + 1);
   const nameLength = new Int32Array(maxDepth + 1);
-  const attrStart: number[] = [];
-  const attrLength: number[] = [];
+  const attrStart = new Int32Array(maxAttributes);
+  const attrLength = new Int32Array(maxAttributes);
+  let attrCount = 0;
   let depth = 0;
   let elements = 0;
   let rootClosed = false;
@@ -132,8 +139,10 @@ export function scanXml(text: string, limits: FdtLimits): void {
     const tagNameLength = p - lt - 1;
     if (p >= n) throw new TruncatedError('>', n);
     if (tagNameLength === 0) throw new MalformedError('document', 'xml', 'element without a name', lt);
-    attrStart.length = 0;
-    attrLength.length = 0;
+    attrCount = 0;
+    // '<' cannot occur inside an attribute value, so the next '<' (found once per tag) must lie
+    // beyond every value of this tag.
+    const nextLt = text.indexOf('<', p);
     let selfClosing = false;
     for (;;) {
       const before = p;
@@ -171,16 +180,16 @@ export function scanXml(text: string, limits: FdtLimits): void {
         throw new TruncatedError(q === DQUOTE ? '"' : "'", n);
       }
       if (close - p - 1 > maxAttributeLength) throw limit(text.slice(a, a + Math.min(alen, 64)), 'attribute length', maxAttributeLength, p);
-      const innerLt = text.indexOf('<', p + 1);
-      if (innerLt !== -1 && innerLt < close) throw new MalformedError('document', 'xml', `'<' in the value of attribute ${text.slice(a, a + alen)}`, innerLt);
-      for (let k = 0; k < attrStart.length; k++) {
+      if (nextLt !== -1 && nextLt < close) throw new MalformedError('document', 'xml', `'<' in the value of attribute ${text.slice(a, a + alen)}`, nextLt);
+      for (let k = 0; k < attrCount; k++) {
         if (attrLength[k] === alen && sameSpan(text, attrStart[k]!, a, alen)) {
           throw new MalformedError('document', 'xml', `duplicate attribute ${text.slice(a, a + alen)}`, a);
         }
       }
-      if (attrStart.length >= maxAttributes) throw limit('document', 'attributes per element', maxAttributes, a);
-      attrStart.push(a);
-      attrLength.push(alen);
+      if (attrCount >= maxAttributes) throw limit('document', 'attributes per element', maxAttributes, a);
+      attrStart[attrCount] = a;
+      attrLength[attrCount] = alen;
+      attrCount++;
       p = close + 1;
     }
     if (depth >= maxDepth) throw limit('document', 'nesting depth', maxDepth, lt);
