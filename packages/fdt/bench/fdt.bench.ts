@@ -4,7 +4,9 @@
 // values) on top of the XML parser it is built on. Run: pnpm --filter @proto/fdt bench
 import { runBench } from '@proto/bench';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { buildFdt, parseFdt, type FdtFile, type FdtInstance } from '@proto/fdt';
+import { buildFdt, DEFAULT_FDT_LIMITS, parseFdt, type FdtFile, type FdtInstance } from '@proto/fdt';
+// Internal: the exact parser configuration parseFdt runs with.
+import { fastXmlParserOptions } from '../src/parse.js';
 
 const FILES = 1000;
 
@@ -30,18 +32,7 @@ const xml = buildFdt(instance);
 const bytes = new TextEncoder().encode(xml);
 const decoder = new TextDecoder('utf-8', { fatal: true });
 // The options parseFdt gives fast-xml-parser, so the anchor parses exactly what ours does.
-const sameOptions = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  cdataPropName: '#cdata',
-});
+const sameOptions = new XMLParser(fastXmlParserOptions(DEFAULT_FDT_LIMITS.maxDepth));
 const objectMode = new XMLParser({ ignoreAttributes: false });
 const tree = sameOptions.parse(xml) as unknown[];
 const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '' });

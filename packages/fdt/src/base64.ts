@@ -1,6 +1,8 @@
 // Base64 (RFC 4648 §4) for xs:base64Binary attributes: Content-MD5 and
 // FEC-OTI-Scheme-Specific-Info. Browser-safe (no Buffer, no atob), strict on decode.
 
+import { isXmlSpace } from './xml-text.js';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DECODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
@@ -25,10 +27,6 @@ export function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-}
-
 /**
  * Decodes padded base64, skipping XML whitespace (xs:base64Binary allows it). Returns undefined
  * when the text is not canonical base64: a bad character, bad padding, or non-zero pad bits.
@@ -39,7 +37,7 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   let pad = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (isSpace(c)) continue;
+    if (isXmlSpace(c)) continue;
     if (c === PAD) {
       pad++;
       continue;
@@ -57,7 +55,7 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === PAD) break;
-    if (isSpace(c)) continue;
+    if (isXmlSpace(c)) continue;
     acc = ((acc << 6) | DECODE[c]!) & 0xffffff;
     bits += 6;
     if (bits >= 8) {

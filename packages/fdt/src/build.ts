@@ -27,7 +27,7 @@ import {
   SCHEMA_VERSION_NS,
   XML_NS,
 } from './namespaces.js';
-import { encodeSchemeSpecificInfo, isFullySpecifiedScheme, resolveFileOti, schemeSpecificInfoScheme, type FecOti } from './oti.js';
+import { encodeSchemeSpecificInfo, FEC_OTI_ATTRIBUTES, isFullySpecifiedScheme, resolveFileOti, schemeSpecificInfoScheme, type FecOti } from './oti.js';
 import { escapeAttribute, escapeText, NCNAME } from './xml-text.js';
 
 /** Which FDT namespace and structure to write. */
@@ -66,20 +66,9 @@ function checkUint(field: string, value: number, max: number): string {
   return String(value);
 }
 
-const INSTANCE_ATTRIBUTES = new Set([
-  'Expires',
-  'Complete',
-  'Content-Type',
-  'Content-Encoding',
-  'FullFDT',
-  'FEC-OTI-FEC-Encoding-ID',
-  'FEC-OTI-FEC-Instance-ID',
-  'FEC-OTI-Maximum-Source-Block-Length',
-  'FEC-OTI-Encoding-Symbol-Length',
-  'FEC-OTI-Max-Number-of-Encoding-Symbols',
-  'FEC-OTI-Scheme-Specific-Info',
-]);
-const FILE_ATTRIBUTES = new Set([
+// Unqualified attribute names the model defines (extension attributes may not repeat them).
+const INSTANCE_ATTRIBUTES = new Set<string>(['Expires', 'Complete', 'Content-Type', 'Content-Encoding', 'FullFDT', ...FEC_OTI_ATTRIBUTES]);
+const FILE_ATTRIBUTES = new Set<string>([
   'Content-Location',
   'TOI',
   'Content-Length',
@@ -91,12 +80,7 @@ const FILE_ATTRIBUTES = new Set([
   'FEC-Redundancy-Level',
   'File-ETag',
   'IndependentUnitPositions',
-  'FEC-OTI-FEC-Encoding-ID',
-  'FEC-OTI-FEC-Instance-ID',
-  'FEC-OTI-Maximum-Source-Block-Length',
-  'FEC-OTI-Encoding-Symbol-Length',
-  'FEC-OTI-Max-Number-of-Encoding-Symbols',
-  'FEC-OTI-Scheme-Specific-Info',
+  ...FEC_OTI_ATTRIBUTES,
 ]);
 const FILE_QUALIFIED_ATTRIBUTES = new Set([
   `${MBMS_NS_2009} Decryption-KEY-URI`,

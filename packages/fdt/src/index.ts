@@ -15,6 +15,7 @@ export {
 } from './model.js';
 export {
   FEC_ENCODING_ID,
+  FEC_OTI_ATTRIBUTES,
   decodeSchemeSpecificInfo,
   encodeSchemeSpecificInfo,
   isFullySpecifiedScheme,

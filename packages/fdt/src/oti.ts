@@ -61,6 +61,16 @@ export interface FecOti {
   readonly schemeSpecificInfo?: SchemeSpecificInfo;
 }
 
+/** The FEC-OTI-* attribute names (RFC 6726 §3.4.2), the same on FDT-Instance and File. */
+export const FEC_OTI_ATTRIBUTES = [
+  'FEC-OTI-FEC-Encoding-ID',
+  'FEC-OTI-FEC-Instance-ID',
+  'FEC-OTI-Maximum-Source-Block-Length',
+  'FEC-OTI-Encoding-Symbol-Length',
+  'FEC-OTI-Max-Number-of-Encoding-Symbols',
+  'FEC-OTI-Scheme-Specific-Info',
+] as const;
+
 /** The decoded form of the scheme-specific info for an encoding ID, undefined for opaque ones. */
 export function schemeSpecificInfoScheme(encodingId: number | undefined): 'raptorq' | 'raptor' | 'reed-solomon-gf2m' | undefined {
   if (encodingId === FEC_ENCODING_ID.RAPTORQ) return 'raptorq';

@@ -4,7 +4,7 @@
 // → fast-xml-parser (ordered tree, no entity processing) → a namespace-resolving walk that fills
 // the model and keeps everything it does not know as extension attributes and elements.
 
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, type X2jOptions } from 'fast-xml-parser';
 import { MalformedError } from './errors.js';
 import { resolveLimits, type FdtLimits, type ParseFdtOptions } from './limits.js';
 import {
@@ -35,7 +35,7 @@ import {
 import { decodeBase64 } from './base64.js';
 import { decodeSchemeSpecificInfo, isFullySpecifiedScheme, schemeSpecificInfoLength, type FecOti, type SchemeSpecificInfo } from './oti.js';
 import { scanXml } from './scan.js';
-import { attributeValue, NCNAME, textValue } from './xml-text.js';
+import { attributeValue, isXmlSpace, NCNAME, textValue } from './xml-text.js';
 
 export type { ParseFdtOptions } from './limits.js';
 
@@ -49,26 +49,34 @@ const TEXT = '#text';
 const CDATA = '#cdata';
 const ATTRS = ':@';
 
+/**
+ * The fast-xml-parser options parseFdt uses: ordered tree, attributes as written, no value
+ * coercion, no trimming, no entity processing (references are resolved here, strictly).
+ */
+export function fastXmlParserOptions(maxDepth: number): X2jOptions {
+  return {
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: false,
+    htmlEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    cdataPropName: CDATA,
+    commentPropName: false,
+    maxNestedTags: maxDepth + 1,
+    onDangerousProperty: (name: string) => name,
+  };
+}
+
 const parsers = new Map<number, XMLParser>();
 function xmlParser(maxDepth: number): XMLParser {
   let p = parsers.get(maxDepth);
   if (p === undefined) {
-    p = new XMLParser({
-      preserveOrder: true,
-      ignoreAttributes: false,
-      attributeNamePrefix: '',
-      parseTagValue: false,
-      parseAttributeValue: false,
-      trimValues: false,
-      processEntities: false,
-      htmlEntities: false,
-      ignoreDeclaration: true,
-      ignorePiTags: true,
-      cdataPropName: CDATA,
-      commentPropName: false,
-      maxNestedTags: maxDepth + 1,
-      onDangerousProperty: (name: string) => name,
-    });
+    p = new XMLParser(fastXmlParserOptions(maxDepth));
     parsers.set(maxDepth, p);
   }
   return p;
@@ -247,14 +255,11 @@ function simpleText(children: FxNode[], where: string): string {
 function trimXml(s: string): string {
   let a = 0;
   let b = s.length;
-  while (a < b && isSpaceCode(s.charCodeAt(a))) a++;
-  while (b > a && isSpaceCode(s.charCodeAt(b - 1))) b--;
+  while (a < b && isXmlSpace(s.charCodeAt(a))) a++;
+  while (b > a && isXmlSpace(s.charCodeAt(b - 1))) b--;
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
-function isSpaceCode(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-}
 
 function cdataText(node: FxNode): string {
   let out = '';
@@ -263,7 +268,7 @@ function cdataText(node: FxNode): string {
 }
 
 function isWhitespace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (!isSpaceCode(s.charCodeAt(i))) return false;
+  for (let i = 0; i < s.length; i++) if (!isXmlSpace(s.charCodeAt(i))) return false;
   return true;
 }
 

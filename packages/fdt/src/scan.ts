@@ -5,6 +5,7 @@
 
 import { MalformedError, TruncatedError } from './errors.js';
 import type { FdtLimits } from './limits.js';
+import { ILLEGAL_CHAR } from './xml-text.js';
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -15,8 +16,6 @@ const EQUALS = 0x3d;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
 
-// Characters XML 1.0 forbids even as references, and unpaired surrogates.
-const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // Character classes by table lookup: 1 = XML whitespace, 2 = other character ending a name.
 const CLASS = new Uint8Array(128);

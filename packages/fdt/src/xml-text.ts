@@ -2,6 +2,14 @@
 
 import { MalformedError } from './errors.js';
 
+/** Characters XML 1.0 forbids even as references, and unpaired surrogates. */
+export const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** XML whitespace (XML 1.0 §2.3 S): space, tab, CR, LF. */
+export function isXmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
 const NEEDS_ATTRIBUTE_WORK = /[&\t\n\r]/;
 const WHITESPACE_CHARS = /[\t\n\r]/g;
 
@@ -68,7 +76,6 @@ const ESCAPES: Record<string, string> = {
   '\r': '&#13;',
 };
 const escapeOne = (c: string): string => ESCAPES[c]!;
-const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkChars(value: string, field: string): void {
   if (ILLEGAL_CHAR.test(value)) throw new RangeError(`${field} contains a character XML 1.0 cannot carry`);
@@ -79,16 +86,12 @@ export function escapeAttribute(value: string, field: string): string {
   return value.replace(ATTRIBUTE_SPECIAL, escapeOne);
 }
 
-function isSpaceCode(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-}
-
 export function escapeText(value: string, field: string): string {
   checkChars(value, field);
   let body = value.replace(TEXT_SPECIAL, (c) => (c === '\r' ? '&#13;' : escapeOne(c)));
   // Keep leading and trailing whitespace as references so it survives trimming parsers.
-  if (body.length > 0 && isSpaceCode(body.charCodeAt(0))) body = `&#${body.charCodeAt(0)};${body.slice(1)}`;
-  if (body.length > 0 && isSpaceCode(body.charCodeAt(body.length - 1))) body = `${body.slice(0, -1)}&#${body.charCodeAt(body.length - 1)};`;
+  if (body.length > 0 && isXmlSpace(body.charCodeAt(0))) body = `&#${body.charCodeAt(0)};${body.slice(1)}`;
+  if (body.length > 0 && isXmlSpace(body.charCodeAt(body.length - 1))) body = `${body.slice(0, -1)}&#${body.charCodeAt(body.length - 1)};`;
   return body;
 }
 
