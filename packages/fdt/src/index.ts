@@ -36,7 +36,7 @@ export {
   ntpSecondsToEpochMs,
 } from './ntp.js';
 export * from './namespaces.js';
-export { DEFAULT_FDT_LIMITS, type FdtLimits, type ParseFdtOptions } from './limits.js';
+export { DEFAULT_FDT_LIMITS, MAX_DEPTH_LIMIT, type FdtLimits, type ParseFdtOptions } from './limits.js';
 export { parseFdt } from './parse.js';
 export { buildFdt, type BuildFdtOptions, type FdtFlavour } from './build.js';
 export { decodeBase64, encodeBase64 } from './base64.js';

@@ -6,7 +6,7 @@
 export interface FdtLimits {
   /** Input size: bytes for a Uint8Array, UTF-16 code units for a string. Default 1 MiB. */
   readonly maxBytes: number;
-  /** Element nesting depth (FDT-Instance is depth 1). Default 16. */
+  /** Element nesting depth (FDT-Instance is depth 1). Default 16, at most MAX_DEPTH_LIMIT. */
   readonly maxDepth: number;
   /** Elements in the document. Default 100,000. */
   readonly maxElements: number;
@@ -24,6 +24,12 @@ export const DEFAULT_FDT_LIMITS: FdtLimits = Object.freeze({
   maxAttributeLength: 65_536,
 });
 
+/**
+ * The highest `maxDepth` accepted: the tree walks recurse once per level, and this keeps them far
+ * from the engine's stack limit.
+ */
+export const MAX_DEPTH_LIMIT = 256;
+
 /** Options of `parseFdt`: any subset of the limits. */
 export type ParseFdtOptions = Partial<FdtLimits>;
 
@@ -33,5 +39,6 @@ export function resolveLimits(options: ParseFdtOptions | undefined): FdtLimits {
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || (value as number) < 1) throw new RangeError(`${key} must be a positive integer, got ${String(value)}`);
   }
+  if (limits.maxDepth > MAX_DEPTH_LIMIT) throw new RangeError(`maxDepth must be at most ${MAX_DEPTH_LIMIT}, got ${limits.maxDepth}`);
   return limits;
 }

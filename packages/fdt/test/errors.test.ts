@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedError, parseFdt, TruncatedError, type MalformedReason } from '../src/index.js';
+import { MalformedError, MAX_DEPTH_LIMIT, parseFdt, TruncatedError, type MalformedReason, type XmlElement } from '../src/index.js';
 import { vector } from './helpers.js';
 
 function malformed(xml: string | Uint8Array, reason: MalformedReason, field?: string): MalformedError {
@@ -155,5 +155,19 @@ describe('hostile input', () => {
     expect(parseFdt(many, { maxElements: 51 }).files).toHaveLength(50);
     expect(() => parseFdt(many, { maxElements: 50 })).toThrow(/element count/);
     expect(() => parseFdt(fdt('Expires="1" a="1" b="2"'), { maxAttributes: 2 })).toThrow(/attributes per element/);
+  });
+
+  it('parses as deep as MAX_DEPTH_LIMIT allows and refuses limits beyond it', () => {
+    const depth = MAX_DEPTH_LIMIT - 1;
+    const deep = fdt('Expires="1"', `<File Content-Location="a" TOI="1"/>${'<x:e xmlns:x="urn:x">'.repeat(depth - 1)}${'</x:e>'.repeat(depth - 1)}`);
+    let level = parseFdt(deep, { maxDepth: MAX_DEPTH_LIMIT }).extensionElements![0]!;
+    let levels = 1;
+    while (level.children.length > 0) {
+      level = level.children[0] as XmlElement;
+      levels++;
+    }
+    expect(levels).toBe(depth - 1);
+    expect(() => parseFdt(deep, { maxDepth: MAX_DEPTH_LIMIT + 1 })).toThrow(RangeError);
+    expect(() => parseFdt(deep, { maxBytes: 0 })).toThrow(RangeError);
   });
 });
