@@ -35,6 +35,12 @@ function limit(field: string, what: string, max: number, offset: number): Malfor
   return new MalformedError(field, 'limit', `${what} exceeds the limit of ${max}`, offset);
 }
 
+/** XML 1.0 NameStartChar, approximated: a letter, '_', ':' or any non-ASCII character. */
+function isNameStart(c: number): boolean {
+  const lower = c | 0x20;
+  return (lower >= 0x61 && lower <= 0x7a) || c === 0x5f || c === 0x3a || c >= 0xc0;
+}
+
 function sameSpan(text: string, a: number, b: number, length: number): boolean {
   for (let k = 0; k < length; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
   return true;
@@ -137,7 +143,7 @@ export function scanXml(text: string, limits: FdtLimits): void {
     while (p < n && !isNameEnd(text.charCodeAt(p))) p++;
     const tagNameLength = p - lt - 1;
     if (p >= n) throw new TruncatedError('>', n);
-    if (tagNameLength === 0) throw new MalformedError('document', 'xml', 'element without a name', lt);
+    if (tagNameLength === 0 || !isNameStart(text.charCodeAt(lt + 1))) throw new MalformedError('document', 'xml', 'element without a valid name', lt);
     attrCount = 0;
     // '<' cannot occur inside an attribute value, so the next '<' (found once per tag) must lie
     // beyond every value of this tag.
@@ -164,7 +170,7 @@ export function scanXml(text: string, limits: FdtLimits): void {
       const a = p;
       while (p < n && !isNameEnd(text.charCodeAt(p))) p++;
       const alen = p - a;
-      if (alen === 0) throw new MalformedError('document', 'xml', 'attribute without a name', p);
+      if (alen === 0 || !isNameStart(text.charCodeAt(a))) throw new MalformedError('document', 'xml', 'attribute without a valid name', p);
       while (p < n && isSpace(text.charCodeAt(p))) p++;
       if (p >= n) throw new TruncatedError('=', n);
       if (text.charCodeAt(p) !== EQUALS) throw new MalformedError('document', 'xml', `attribute ${text.slice(a, a + alen)} has no value`, p);

@@ -89,6 +89,8 @@ describe('XML well-formedness', () => {
     malformed('<FDT-Instance Expires="a<b"/>', 'xml');
     malformed('<FDT-Instance Expires="1"/>\u0001', 'xml');
     malformed('<FDT-Instance Expires="1"><constructor/></FDT-Instance>', 'xml');
+    malformed('<FDT-Instance Expires="1"><#cdata/></FDT-Instance>', 'xml');
+    malformed('<FDT-Instance Expires="1" 1a="x"/>', 'xml');
   });
 
   it('decodes bytes as strict UTF-8 and honours only UTF-8 declarations', () => {
