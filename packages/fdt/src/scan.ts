@@ -41,6 +41,12 @@ function isNameStart(c: number): boolean {
   return (lower >= 0x61 && lower <= 0x7a) || c === 0x5f || c === 0x3a || c >= 0xc0;
 }
 
+const SMALL_ATTRIBUTE_COUNT = 16;
+
+function duplicate(text: string, a: number, alen: number): MalformedError {
+  return new MalformedError('document', 'xml', `duplicate attribute ${text.slice(a, a + Math.min(alen, 64))}`, a);
+}
+
 function sameSpan(text: string, a: number, b: number, length: number): boolean {
   for (let k = 0; k < length; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
   return true;
@@ -63,6 +69,7 @@ export function scanXml(text: string, limits: FdtLimits): void {
   const attrStart = new Int32Array(maxAttributes);
   const attrLength = new Int32Array(maxAttributes);
   let attrCount = 0;
+  const manyNames = new Set<string>();
   let depth = 0;
   let elements = 0;
   let rootClosed = false;
@@ -186,12 +193,22 @@ export function scanXml(text: string, limits: FdtLimits): void {
       }
       if (close - p - 1 > maxAttributeLength) throw limit(text.slice(a, a + Math.min(alen, 64)), 'attribute length', maxAttributeLength, p);
       if (nextLt !== -1 && nextLt < close) throw new MalformedError('document', 'xml', `'<' in the value of attribute ${text.slice(a, a + alen)}`, nextLt);
-      for (let k = 0; k < attrCount; k++) {
-        if (attrLength[k] === alen && sameSpan(text, attrStart[k]!, a, alen)) {
-          throw new MalformedError('document', 'xml', `duplicate attribute ${text.slice(a, a + alen)}`, a);
-        }
-      }
       if (attrCount >= maxAttributes) throw limit('document', 'attributes per element', maxAttributes, a);
+      // Duplicate check: pairwise for the usual handful of attributes, by set beyond that so a
+      // hostile element with hundreds of attributes costs linear time.
+      if (attrCount < SMALL_ATTRIBUTE_COUNT) {
+        for (let k = 0; k < attrCount; k++) {
+          if (attrLength[k] === alen && sameSpan(text, attrStart[k]!, a, alen)) throw duplicate(text, a, alen);
+        }
+      } else {
+        if (attrCount === SMALL_ATTRIBUTE_COUNT) {
+          manyNames.clear();
+          for (let k = 0; k < attrCount; k++) manyNames.add(text.slice(attrStart[k]!, attrStart[k]! + attrLength[k]!));
+        }
+        const name = text.slice(a, a + alen);
+        if (manyNames.has(name)) throw duplicate(text, a, alen);
+        manyNames.add(name);
+      }
       attrStart[attrCount] = a;
       attrLength[attrCount] = alen;
       attrCount++;

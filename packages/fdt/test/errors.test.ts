@@ -84,6 +84,9 @@ describe('XML well-formedness', () => {
     malformed('<FDT-Instance Expires="1"><File Content-Location="a" TOI="1"></FDT-Instance>', 'xml');
     malformed('<FDT-Instance Expires="1" Expires="2"/>', 'xml');
     malformed('<FDT-Instance Expires=1/>', 'xml');
+    const many = Array.from({ length: 40 }, (_, i) => ` a${i}="${i}"`).join('');
+    expect(parseFdt(`<FDT-Instance Expires="1"${many}/>`).extensionAttributes).toHaveLength(40);
+    malformed(`<FDT-Instance Expires="1"${many} a17="again"/>`, 'xml');
     malformed('<FDT-Instance Expires="1"/><FDT-Instance Expires="1"/>', 'xml');
     malformed('text<FDT-Instance Expires="1"/>', 'xml');
     malformed('<FDT-Instance Expires="a<b"/>', 'xml');
