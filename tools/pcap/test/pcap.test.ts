@@ -32,7 +32,7 @@ const dir = mkdtempSync(join(tmpdir(), 'pcap-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const inCi = process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false';
 const has = (tool: string): boolean => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
-const withTool = (tool: string): typeof it => (has(tool) || inCi ? it : it.skip);
+const withTool = (tool: string) => (has(tool) || inCi ? it : it.skip);
 function run(tool: string, args: string[]): string {
   if (!has(tool)) throw new Error(`${tool} is not installed (apt-get install tshark); CI must have it`);
   const r = spawnSync(tool, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 });
