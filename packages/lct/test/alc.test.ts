@@ -17,19 +17,9 @@ import {
   fecPayloadIdLength,
   ftiBodyLength,
 } from '@proto/lct';
+import { hex, thrown, toHex } from './helpers.js';
 
 const vectors = new URL('../../../../shared/vectors/', import.meta.url);
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('ALC packet', () => {
   it('returns the payload as a zero-copy view', () => {
@@ -162,5 +152,19 @@ describe('EXT_FTI codecs', () => {
     expect(() => encodeFti({ fecEncodingId: 2, transferLength: 1, m: 1, g: 1, symbolLength: 1, maxSourceBlockLength: 1, maxEncodingSymbols: 1 })).toThrow(/^fti.m: /);
     expect(() => encodeFti({ fecEncodingId: 2, transferLength: 1, m: 8, g: 0, symbolLength: 1, maxSourceBlockLength: 1, maxEncodingSymbols: 1 })).toThrow(/^fti.g: /);
     expect(() => encodeFti({ fecEncodingId: 5, transferLength: 1, symbolLength: 1, maxSourceBlockLength: 256, maxEncodingSymbols: 1 })).toThrow(/^fti.maxSourceBlockLength: /);
+  });
+});
+
+describe('README example', () => {
+  it('runs', async () => {
+    const log: unknown[][] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => void log.push(args);
+    try {
+      await import('../examples/basic.js');
+    } finally {
+      console.log = original;
+    }
+    expect(log).toEqual([[1n, 0n, 7, { sbn: 0, esi: 0 }, 19]]);
   });
 });

@@ -13,20 +13,12 @@ import {
   lctHeaderLength,
   type LctHeaderInit,
 } from '@proto/lct';
+import { thrown } from './helpers.js';
 
 const widths = (h: LctHeaderInit): [number, number, number, number] => {
   const d = decodeLctHeader(encodeLctHeader(h));
   return [d.cciBits, d.tsiBits, d.toiBits, lctHeaderLength(h)];
 };
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('LCT header widths', () => {
   it('picks the smallest widths by default', () => {

@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MalformedError, TruncatedError, decodeAlcPacket, encodeAlcPacket } from '@proto/lct';
+import { toHex } from './helpers.js';
 
 const dir = new URL('./vectors/', import.meta.url);
 interface Manifest {
@@ -12,7 +13,6 @@ interface Manifest {
 }
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, dir)));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 /** JSON view of a decoded value: bigints as decimal strings, bytes as hex. */
 function plain(v: unknown): unknown {
