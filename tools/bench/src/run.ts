@@ -17,7 +17,7 @@ export interface RunBenchOptions extends MeasureOptions {
 }
 
 /**
- * Measures every row (ours, then the anchor, in the same process) and prints one table row per case
+ * Measures every row (ours and the anchor alternating round by round, in one process) and prints one table row per case
  * with our throughput, the anchor's throughput and their ratio. Set BENCH_QUICK=1 for a short run and
  * BENCH_JSON=1 to also print one JSON line per row.
  */
