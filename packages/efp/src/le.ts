@@ -1,5 +1,11 @@
-// Little-endian reads and writes for the short fixed EFP headers (the reference copies host-order
-// C structs, and every deployed host is little-endian). Callers check lengths first.
+// Byte helpers for the hot paths: little-endian reads and writes for the short fixed EFP headers (the
+// reference copies host-order C structs, and every deployed host is little-endian), and views.
+// Callers check lengths first.
+
+/** `b.subarray(start, end)` without the species lookup (noticeably cheaper per packet). */
+export function view(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + start, end - start);
+}
 
 export function readU16(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8);

@@ -208,7 +208,7 @@ export function encodeEfpPacket(packet: EfpPacket): Uint8Array {
       }
       checkUint('dtsPtsDiff', packet.dtsPtsDiff, 0xffff_ffff);
       checkUint('code', packet.code, 0xffff_ffff);
-      writeType2Header(out, 0, packet);
+      writeType2Header(out, 0, packet, packet.payload.length, packet.superFrameNo, packet.ofFragmentNo, packet.type1PacketSize);
       out.set(packet.payload, EFP_TYPE2_HEADER_SIZE);
       return out;
     case 3:
@@ -254,34 +254,38 @@ export function writeType1Header(
   writeU16(b, o + 6, ofFragmentNo);
 }
 
-/** @internal The Type 2 fields, with sizeOfData given explicitly. */
-export interface Type2Fields {
+/** @internal The fields of a Type 2 header other than the frame's numbering and sizes. */
+export interface Type2Meta {
   readonly flags: number;
   readonly streamId: number;
   readonly dataContent: number;
-  readonly superFrameNo: number;
-  readonly ofFragmentNo: number;
-  readonly type1PacketSize: number;
   readonly pts: bigint;
   readonly dtsPtsDiff: number;
   readonly code: number;
-  readonly payload: { readonly length: number };
 }
 
-/** @internal Writes a full 32-byte Type 2 header with zero padding; sizeOfData = fields.payload.length. */
-export function writeType2Header(b: Uint8Array, o: number, f: Type2Fields): void {
-  b[o] = EFP_TYPE2 | f.flags;
-  b[o + 1] = f.streamId;
-  b[o + 2] = f.dataContent;
+/** @internal Writes a full 32-byte Type 2 header with zero padding. */
+export function writeType2Header(
+  b: Uint8Array,
+  o: number,
+  m: Type2Meta,
+  sizeOfData: number,
+  superFrameNo: number,
+  ofFragmentNo: number,
+  type1PacketSize: number,
+): void {
+  b[o] = EFP_TYPE2 | m.flags;
+  b[o + 1] = m.streamId;
+  b[o + 2] = m.dataContent;
   b[o + 3] = 0;
-  writeU16(b, o + 4, f.payload.length);
-  writeU16(b, o + 6, f.superFrameNo);
-  writeU16(b, o + 8, f.ofFragmentNo);
-  writeU16(b, o + 10, f.type1PacketSize);
+  writeU16(b, o + 4, sizeOfData);
+  writeU16(b, o + 6, superFrameNo);
+  writeU16(b, o + 8, ofFragmentNo);
+  writeU16(b, o + 10, type1PacketSize);
   writeU32(b, o + 12, 0);
-  writeU64(b, o + 16, f.pts);
-  writeU32(b, o + 24, f.dtsPtsDiff);
-  writeU32(b, o + 28, f.code);
+  writeU64(b, o + 16, m.pts);
+  writeU32(b, o + 24, m.dtsPtsDiff);
+  writeU32(b, o + 28, m.code);
 }
 
 /** @internal */

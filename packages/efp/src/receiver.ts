@@ -10,6 +10,7 @@ import {
   EFP_UNKNOWN_PTS,
 } from './constants.js';
 import { readU16, readU32, readU64 } from './le.js';
+import { Slab } from './slab.js';
 
 /** A reassembled superframe, as the reference receiver delivers it. */
 export interface Superframe {
@@ -49,6 +50,12 @@ export interface EfpReceiverOptions {
   readonly maxFramesInFlight?: number;
   /** Called for each delivered frame; without it, frames queue until `poll` returns them. */
   readonly onFrame?: (frame: Superframe) => void;
+  /**
+   * Supplies the memory of each frame (at least `size` bytes; `data` is a view of its first bytes),
+   * e.g. from a pool the application recycles delivered frames into. Its contents need not be zero:
+   * the missing regions of broken frames are zeroed at delivery. Default: fresh zeroed memory.
+   */
+  readonly allocate?: (size: number) => Uint8Array;
 }
 
 /** What `push` did with a packet. Everything but 'accepted' is counted in `stats`. */
@@ -166,6 +173,8 @@ export class EfpReceiver {
   };
 
   readonly #onFrame: ((frame: Superframe) => void) | undefined;
+  readonly #allocate: ((size: number) => Uint8Array) | undefined;
+  readonly #slab = new Slab();
   readonly #slots: (Bucket | undefined)[] = new Array<Bucket | undefined>(EFP_SLOT_COUNT).fill(undefined);
   /** The delivery order each slot last held: a fragment unwrapping to it again is too old. */
   readonly #lastOrder = new Float64Array(EFP_SLOT_COUNT).fill(Number.NaN);
@@ -175,7 +184,7 @@ export class EfpReceiver {
   /** Frames in flight, sorted by delivery order. */
   #active: Bucket[] = [];
   /** Frames in flight by creation, hence by deadline while `now` does not go backwards. */
-  #byDeadline: Bucket[] = [];
+  #byDeadline: (Bucket | undefined)[] = [];
   #deadlineHead = 0;
   /** Complete frames waiting for `poll` (no-HOL mode). */
   #complete: Bucket[] = [];
@@ -196,6 +205,7 @@ export class EfpReceiver {
     this.maxBufferedBytes = nonNegative('maxBufferedBytes', options.maxBufferedBytes ?? 64 * 1024 * 1024);
     this.maxFramesInFlight = nonNegative('maxFramesInFlight', options.maxFramesInFlight ?? EFP_SLOT_COUNT);
     this.#onFrame = options.onFrame;
+    this.#allocate = options.allocate;
   }
 
   /** Frames in flight (being reassembled). */
@@ -213,9 +223,11 @@ export class EfpReceiver {
    * copied into the frame). The bytes are copied; the caller may reuse `packet`. Never throws.
    */
   push(packet: Uint8Array, now: number, source = 0): EfpPushResult {
-    this.stats.packets++;
+    const stats = this.stats;
+    stats.packets++;
     const r = this.#push(packet, now, source);
-    this.stats[r]++;
+    if (r === 'accepted') stats.accepted++;
+    else stats[r]++;
     return r;
   }
 
@@ -353,7 +365,7 @@ export class EfpReceiver {
       of,
       fragSize: f.fragSize,
       deadline: now + this.timeoutMs,
-      data: new Uint8Array(capacity),
+      data: this.#alloc(capacity),
       cost,
       seen: of === 0 ? undefined : new Uint8Array(seenBytes),
       size: 0,
@@ -382,8 +394,31 @@ export class EfpReceiver {
 
   /** Copies a fragment's data into its frame and applies what it says (the reference's rules). */
   #store(b: Bucket, f: Fragment, p: Uint8Array): void {
+    if (f.kind === 1) {
+      const at = b.fragSize * f.index;
+      const d = b.data;
+      if (at < EFP_TYPE1_HEADER_SIZE) {
+        d.set(p.subarray(EFP_TYPE1_HEADER_SIZE), at);
+        return;
+      }
+      // Hot path: copy the whole packet so that its header lands on the 8 bytes before `at`, then put
+      // those 8 bytes back. Same result as copying the payload view, without creating the view.
+      const h = at - EFP_TYPE1_HEADER_SIZE;
+      const s0 = d[h]!, s1 = d[h + 1]!, s2 = d[h + 2]!, s3 = d[h + 3]!;
+      const s4 = d[h + 4]!, s5 = d[h + 5]!, s6 = d[h + 6]!, s7 = d[h + 7]!;
+      d.set(p, h);
+      d[h] = s0;
+      d[h + 1] = s1;
+      d[h + 2] = s2;
+      d[h + 3] = s3;
+      d[h + 4] = s4;
+      d[h + 5] = s5;
+      d[h + 6] = s6;
+      d[h + 7] = s7;
+      return;
+    }
     if (f.dataLength > 0) {
-      const at = f.kind === 1 ? b.fragSize * f.index : f.kind === 2 ? b.fragSize * b.of : b.fragSize * (b.of - 1);
+      const at = f.kind === 2 ? b.fragSize * b.of : b.fragSize * (b.of - 1);
       b.data.set(p.subarray(f.dataOffset, f.dataOffset + f.dataLength), at);
     }
     if (f.kind === 3) {
@@ -405,6 +440,28 @@ export class EfpReceiver {
         b.type2HasData = true;
         b.size = b.fragSize * b.of + f.dataLength;
       }
+    }
+  }
+
+  #alloc(capacity: number): Uint8Array {
+    if (this.#allocate === undefined) return this.#slab.alloc(capacity);
+    const m = this.#allocate(capacity);
+    if (!(m instanceof Uint8Array) || m.length < capacity) {
+      throw new TypeError(`EfpReceiver allocate(${capacity}) must return a Uint8Array of at least ${capacity} bytes`);
+    }
+    return m;
+  }
+
+  /** Zeroes the regions of a broken frame whose fragments never came (allocated memory may be stale). */
+  #zeroMissing(b: Bucket): void {
+    const seen = b.seen;
+    if (seen === undefined) return;
+    const f = b.fragSize;
+    for (let i = 0; i <= b.of; i++) {
+      if ((seen[i >>> 3]! & (1 << (i & 7))) !== 0) continue;
+      const start = i * f;
+      const end = i < b.of ? Math.min(start + f, b.size) : b.size;
+      if (end > start) b.data.fill(0, start, end);
     }
   }
 
@@ -474,6 +531,7 @@ export class EfpReceiver {
   #deliver(b: Bucket): void {
     this.#release(b);
     const broken = b.received !== b.of + 1;
+    if (broken && this.#allocate !== undefined) this.#zeroMissing(b);
     const data = b.size === b.data.length ? b.data : b.data.subarray(0, b.size);
     const frame: Superframe = {
       data,
@@ -496,12 +554,18 @@ export class EfpReceiver {
 
   #firstByDeadline(): Bucket | undefined {
     const q = this.#byDeadline;
-    while (this.#deadlineHead < q.length && q[this.#deadlineHead]!.done) this.#deadlineHead++;
-    if (this.#deadlineHead > 1024 && this.#deadlineHead * 2 > q.length) {
-      this.#byDeadline = q.slice(this.#deadlineHead);
-      this.#deadlineHead = 0;
+    let head = this.#deadlineHead;
+    // Drop finished frames from the front (and their references, so their memory can go).
+    while (head < q.length && q[head]!.done) q[head++] = undefined;
+    if (head === q.length) {
+      q.length = 0;
+      head = 0;
+    } else if (head > 1024 && head * 2 > q.length) {
+      this.#byDeadline = q.slice(head);
+      head = 0;
     }
-    return this.#byDeadline[this.#deadlineHead];
+    this.#deadlineHead = head;
+    return this.#byDeadline[head];
   }
 
   /** No HOL: everything complete or past its deadline, in delivery order. */

@@ -7,7 +7,9 @@ import {
   EfpContent,
 } from './constants.js';
 import { fourcc } from './fourcc.js';
-import { checkFlags, checkUint, writeType1Header, writeType2Header, writeType3Header } from './packet.js';
+import { checkFlags, checkUint, writeType1Header, writeType2Header, writeType3Header, type Type2Meta } from './packet.js';
+import { view } from './le.js';
+import { Slab } from './slab.js';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const U32_MAX = 0xffff_ffff;
@@ -41,15 +43,6 @@ export type EfpEmit = (packet: Uint8Array) => void;
 /** Bytes of headroom `packInPlace` needs in front of the payload. */
 export const EFP_IN_PLACE_HEADROOM = EFP_TYPE2_HEADER_SIZE;
 
-interface Checked {
-  readonly streamId: number;
-  readonly dataContent: number;
-  readonly pts: bigint;
-  readonly dtsPtsDiff: number;
-  readonly code: number;
-  readonly flags: number;
-}
-
 /**
  * Cuts superframes into EFP packets exactly as the C++ reference 0.4 does: Type 1 packets of MTU
  * bytes, then a Type 3 when the tail does not fit in the Type 2, then the Type 2 (32-byte header)
@@ -60,6 +53,7 @@ export class EfpSender {
   /** The MTU: every Type 1 is exactly this long, no packet is longer. */
   readonly mtu: number;
   #superFrameNo: number;
+  readonly #slab = new Slab();
 
   constructor(options: EfpSenderOptions = {}) {
     const mtu = options.mtu ?? 1456;
@@ -101,7 +95,8 @@ export class EfpSender {
 
   /**
    * Packs one superframe. Returns the packets, or hands each to `emit` in order. The packets are
-   * views of one fresh buffer per frame (the payload is copied once); they stay valid after the call.
+   * views of fresh memory (one buffer per frame, small frames share 64 KiB slabs; the payload is
+   * copied once), so they stay valid after the call and may be sent asynchronously.
    * Throws RangeError, with nothing sent and the counter unchanged, for the reference's rejections:
    * reserved pts/dts/code (max values), streamId 0 without efpsig, dts > pts or pts − dts ≥ 2^32−1,
    * a frame over maxFrameSize, and for fields out of range.
@@ -116,8 +111,8 @@ export class EfpSender {
     const sfn = this.#superFrameNo;
     const size = payload.length;
     if (size + EFP_TYPE2_HEADER_SIZE <= mtu) {
-      const packet = new Uint8Array(EFP_TYPE2_HEADER_SIZE + size);
-      writeType2Header(packet, 0, { ...c, superFrameNo: sfn, ofFragmentNo: 0, type1PacketSize: size, payload });
+      const packet = this.#slab.alloc(EFP_TYPE2_HEADER_SIZE + size);
+      writeType2Header(packet, 0, c, size, sfn, 0, size);
       packet.set(payload, EFP_TYPE2_HEADER_SIZE);
       this.#advance();
       send(packet);
@@ -129,14 +124,15 @@ export class EfpSender {
     const type3 = rest > mtu - EFP_TYPE2_HEADER_SIZE;
     const of = type3 ? n + 1 : n;
     const total = n * mtu + (type3 ? EFP_TYPE3_HEADER_SIZE + rest + EFP_TYPE2_HEADER_SIZE : EFP_TYPE2_HEADER_SIZE + rest);
-    const buf = new Uint8Array(total);
+    const buf = this.#slab.alloc(total);
     this.#advance();
     let o = 0;
     let src = 0;
+    const { flags, streamId } = c;
     for (let k = 0; k < n; k++) {
-      writeType1Header(buf, o, c.flags, c.streamId, sfn, k, of);
-      buf.set(payload.subarray(src, src + f), o + EFP_TYPE1_HEADER_SIZE);
-      send(buf.subarray(o, o + mtu));
+      writeType1Header(buf, o, flags, streamId, sfn, k, of);
+      buf.set(view(payload, src, src + f), o + EFP_TYPE1_HEADER_SIZE);
+      send(view(buf, o, o + mtu));
       o += mtu;
       src += f;
     }
@@ -148,7 +144,7 @@ export class EfpSender {
       o += EFP_TYPE3_HEADER_SIZE + rest;
       tail = tail.subarray(rest);
     }
-    writeType2Header(buf, o, { ...c, superFrameNo: sfn, ofFragmentNo: of, type1PacketSize: f, payload: tail });
+    writeType2Header(buf, o, c, tail.length, sfn, of, f);
     buf.set(tail, o + EFP_TYPE2_HEADER_SIZE);
     send(buf.subarray(o, o + EFP_TYPE2_HEADER_SIZE + tail.length));
     return out;
@@ -172,7 +168,7 @@ export class EfpSender {
     const sfn = this.#superFrameNo;
     this.#advance();
     if (size + EFP_TYPE2_HEADER_SIZE <= mtu) {
-      writeType2Header(frame, 0, { ...c, superFrameNo: sfn, ofFragmentNo: 0, type1PacketSize: size, payload: { length: size } });
+      writeType2Header(frame, 0, c, size, sfn, 0, size);
       emit(frame);
       return;
     }
@@ -182,10 +178,13 @@ export class EfpSender {
     const type3 = rest > mtu - EFP_TYPE2_HEADER_SIZE;
     const of = type3 ? n + 1 : n;
     let data = base;
+    const { flags, streamId } = c;
+    const ab = frame.buffer;
+    const at = frame.byteOffset;
     for (let k = 0; k < n; k++) {
       const h = data - EFP_TYPE1_HEADER_SIZE;
-      writeType1Header(frame, h, c.flags, c.streamId, sfn, k, of);
-      emit(frame.subarray(h, h + mtu));
+      writeType1Header(frame, h, flags, streamId, sfn, k, of);
+      emit(new Uint8Array(ab, at + h, mtu));
       data += f;
     }
     if (type3) {
@@ -196,7 +195,7 @@ export class EfpSender {
     }
     const h = data - EFP_TYPE2_HEADER_SIZE;
     const left = frame.length - data;
-    writeType2Header(frame, h, { ...c, superFrameNo: sfn, ofFragmentNo: of, type1PacketSize: f, payload: { length: left } });
+    writeType2Header(frame, h, c, left, sfn, of, f);
     emit(frame.subarray(h, frame.length));
   }
 
@@ -204,7 +203,7 @@ export class EfpSender {
     this.#superFrameNo = (this.#superFrameNo + 1) & 0xffff;
   }
 
-  #check(size: number, o: EfpFrameOptions): Checked {
+  #check(size: number, o: EfpFrameOptions): Type2Meta {
     const streamId = o.streamId;
     checkUint('streamId', streamId, 0xff);
     const dataContent = o.dataContent ?? EfpContent.unknown;
@@ -228,7 +227,7 @@ export class EfpSender {
     if (size > this.maxFrameSize) {
       throw new RangeError(`frame of ${size} bytes exceeds the maximum of ${this.maxFrameSize} at MTU ${this.mtu}`);
     }
-    return { streamId, dataContent, pts, dtsPtsDiff: Number(diff), code, flags };
+    return { flags, streamId, dataContent, pts, dtsPtsDiff: Number(diff), code };
   }
 }
 

@@ -126,3 +126,17 @@ export function xorshiftBytes(size: number, seed: number): Uint8Array {
   }
   return out;
 }
+
+/** Packs frames of the given sizes (payload: xorshift bytes seeded by index) and returns them with their packets. */
+export function packFrames(
+  sender: import('@proto/efp').EfpSender,
+  sizes: readonly number[],
+  options: Partial<EfpFrameOptions> = {},
+): { payload: Uint8Array; packets: Uint8Array[]; sfn: number }[] {
+  return sizes.map((size, i) => {
+    const payload = xorshiftBytes(size, 0x9e3779b9 ^ (i + 1));
+    const sfn = sender.superFrameNo;
+    const packets = sender.pack(payload, { streamId: 1, pts: 1000 + i, ...options });
+    return { payload, packets, sfn };
+  });
+}
