@@ -15,7 +15,8 @@ import {
   fourcc,
   type Superframe,
 } from '@proto/efp';
-import { packFrames, sha256, xorshiftBytes } from './helpers.js';
+import { runLossScenario } from '../bench/loss-scenario.js';
+import { packFrames, xorshiftBytes } from './helpers.js';
 
 const MTU = 1456;
 const T1 = MTU - 8;
@@ -175,37 +176,12 @@ describe('EfpReceiver: the reference unit-test scenarios', () => {
   });
 
   it('random sizes up to 1 MB with 2% loss, 2% partial loss and 10% shuffled fragments (lean run)', () => {
-    // The full-count version is bench/loss-stress.ts; this one keeps the test suite fast.
-    const s = sender();
-    const r = new EfpReceiver({ timeoutMs: 100 });
-    let seed = 777;
-    const rnd = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 8) / (1 << 24);
-    const expected = new Map<number, { sha: string; size: number; fate: 'ok' | 'partial' }>();
-    const got = new Map<number, Superframe>();
-    for (let i = 0; i < 120; i++) {
-      const size = 1 + Math.floor(rnd() * (rnd() < 0.2 ? 1_000_000 : 50_000));
-      const payload = xorshiftBytes(size, i + 1);
-      let packets = s.pack(payload, { streamId: 1, pts: i });
-      const roll = rnd();
-      if (roll < 0.02) continue; // lost entirely
-      if (roll < 0.04 && packets.length > 1) {
-        const lost = Math.floor(rnd() * (packets.length - 1));
-        packets = packets.filter((_, k) => k !== lost); // one Type 1 lost
-        expected.set(i, { sha: '', size, fate: 'partial' });
-      } else {
-        if (roll < 0.14) packets = [...packets].sort(() => rnd() - 0.5);
-        expected.set(i, { sha: sha256(payload), size, fate: 'ok' });
-      }
-      for (const p of packets) r.push(p, i);
-      for (const f of r.poll(i)) got.set(Number(f.pts), f);
-    }
-    for (const f of r.poll(1e9)) got.set(Number(f.pts), f);
-    expect([...got.keys()].sort((a, b) => a - b)).toEqual([...expected.keys()]);
-    for (const [pts, e] of expected) {
-      const f = got.get(pts)!;
-      expect(f.broken, `frame ${pts}`).toBe(e.fate === 'partial');
-      expect(f.size).toBe(e.size);
-      if (e.fate === 'ok') expect(sha256(f.data)).toBe(e.sha);
+    // bench/loss-stress.ts runs the same scenario at full count.
+    for (const holTimeoutMs of [0, 20]) {
+      const r = runLossScenario({ frames: 150, seed: 777, holTimeoutMs });
+      expect(r.mismatches).toEqual([]);
+      expect(r.intact + r.broken + r.lost).toBe(r.sent);
+      expect(r.lost + r.partial + r.shuffled).toBeGreaterThan(0);
     }
   });
 
