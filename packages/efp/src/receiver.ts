@@ -66,7 +66,7 @@ export type EfpPushResult =
   | 'type0'
   /** A fragment already received for a frame in flight. */
   | 'duplicate'
-  /** A fragment of a frame already delivered or discarded (or, with HOL, older than the head). */
+  /** A fragment of a frame already delivered or discarded. */
   | 'tooOld'
   /** The slot (superFrameNo mod 8192) is held by another superFrameNo: the packet is dropped. */
   | 'slotBusy'
@@ -313,7 +313,6 @@ export class EfpReceiver {
     if (b === undefined) {
       const order = this.#unwrap(f.sfn);
       if (this.#lastOrder[slot] === order) return 'tooOld';
-      if (this.#holStarted && order < this.#nextOrder) return 'tooOld';
       if (selfInconsistent) return 'malformed';
       return this.#create(slot, order, f, p, now, source);
     }

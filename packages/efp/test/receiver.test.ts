@@ -450,7 +450,25 @@ describe('EfpReceiver: numbering, duplicates, slots and limits', () => {
     expect(h.poll(0)).toEqual([]); // a single frame: the head is not known yet
     expect(h.nextDeadline()).toBe(30);
     expect(h.poll(30).map((f) => f.superFrameNo)).toEqual([1]); // timed out: the head starts there
-    expect(h.push(fs[0]!.packets[0]!, 31)).toBe('tooOld'); // older than the head
+    // As in the reference, a frame older than the head is still taken: it becomes the head, and is
+    // delivered (here broken) at its deadline + the HOL timeout, after the newer frame.
+    expect(h.push(fs[0]!.packets[0]!, 31)).toBe('accepted');
+    expect(h.nextDeadline()).toBe(66);
+    expect(h.poll(66).map((f) => [f.superFrameNo, f.broken])).toEqual([[0, true]]);
+  });
+
+  it('HOL recovers when the sender restarts its numbering', () => {
+    const r = new EfpReceiver({ timeoutMs: 30, holTimeoutMs: 5 });
+    const before = packFrames(sender(30_000), [100, 100, 100]);
+    for (const f of before) pushAll(r, f.packets, 0);
+    expect(r.poll(0).map((f) => f.superFrameNo)).toEqual([30_000, 30_001, 30_002]);
+    const after = packFrames(sender(0), [100, 100, 100]);
+    for (const f of after) pushAll(r, f.packets, 10);
+    expect(r.poll(10)).toEqual([]); // behind the head: waits for its deadline + HOL
+    expect(r.poll(45).map((f) => f.superFrameNo)).toEqual([0, 1, 2]);
+    const more = packFrames(sender(3), [100]);
+    pushAll(r, more[0]!.packets, 50);
+    expect(r.poll(50).map((f) => f.superFrameNo)).toEqual([3]); // in order again, at once
   });
 
   it('reports deadlines and delivers timed-out frames, HOL deadlines including the HOL timeout', () => {
