@@ -189,37 +189,42 @@ export function encodeEfpPacket(packet: EfpPacket): Uint8Array {
       out.set(packet.payload, 1);
       return out;
     case 1:
-      checkUint('streamId', packet.streamId, 0xff);
-      checkUint('superFrameNo', packet.superFrameNo, 0xffff);
-      checkUint('fragmentNo', packet.fragmentNo, 0xffff);
-      checkUint('ofFragmentNo', packet.ofFragmentNo, 0xffff);
+      checkFields(packet, TYPE1_FIELDS);
       writeType1Header(out, 0, packet.flags, packet.streamId, packet.superFrameNo, packet.fragmentNo, packet.ofFragmentNo);
       out.set(packet.payload, EFP_TYPE1_HEADER_SIZE);
       return out;
     case 2:
-      checkUint('streamId', packet.streamId, 0xff);
-      checkUint('dataContent', packet.dataContent, 0xff);
+      checkFields(packet, TYPE2_FIELDS);
       checkUint('payload length (sizeOfData)', packet.payload.length, 0xffff);
-      checkUint('superFrameNo', packet.superFrameNo, 0xffff);
-      checkUint('ofFragmentNo', packet.ofFragmentNo, 0xffff);
-      checkUint('type1PacketSize', packet.type1PacketSize, 0xffff);
       if (typeof packet.pts !== 'bigint' || packet.pts < 0n || packet.pts > 0xffff_ffff_ffff_ffffn) {
         throw new RangeError(`pts must be a u64 bigint, got ${String(packet.pts)}`);
       }
-      checkUint('dtsPtsDiff', packet.dtsPtsDiff, 0xffff_ffff);
-      checkUint('code', packet.code, 0xffff_ffff);
       writeType2Header(out, 0, packet, packet.payload.length, packet.superFrameNo, packet.ofFragmentNo, packet.type1PacketSize);
       out.set(packet.payload, EFP_TYPE2_HEADER_SIZE);
       return out;
     case 3:
-      checkUint('streamId', packet.streamId, 0xff);
-      checkUint('superFrameNo', packet.superFrameNo, 0xffff);
-      checkUint('type1PacketSize', packet.type1PacketSize, 0xffff);
-      checkUint('ofFragmentNo', packet.ofFragmentNo, 0xffff);
+      checkFields(packet, TYPE3_FIELDS);
       writeType3Header(out, 0, packet.flags, packet.streamId, packet.superFrameNo, packet.type1PacketSize, packet.ofFragmentNo);
       out.set(packet.payload, EFP_TYPE3_HEADER_SIZE);
       return out;
   }
+}
+
+// The numeric fields of each type and their maximums, checked by encodeEfpPacket.
+const TYPE1_FIELDS = [['streamId', 0xff], ['superFrameNo', 0xffff], ['fragmentNo', 0xffff], ['ofFragmentNo', 0xffff]] as const;
+const TYPE2_FIELDS = [
+  ['streamId', 0xff],
+  ['dataContent', 0xff],
+  ['superFrameNo', 0xffff],
+  ['ofFragmentNo', 0xffff],
+  ['type1PacketSize', 0xffff],
+  ['dtsPtsDiff', 0xffff_ffff],
+  ['code', 0xffff_ffff],
+] as const;
+const TYPE3_FIELDS = [['streamId', 0xff], ['superFrameNo', 0xffff], ['type1PacketSize', 0xffff], ['ofFragmentNo', 0xffff]] as const;
+
+function checkFields<P>(packet: P, fields: readonly (readonly [keyof P & string, number])[]): void {
+  for (const [name, max] of fields) checkUint(name, packet[name] as number, max);
 }
 
 /**
@@ -237,6 +242,18 @@ export function maskEfpPadding(packet: Uint8Array): Uint8Array {
 
 // Header writers shared with the sender (no validation: callers pass in-range values).
 
+/**
+ * @internal Writes a Type 1 or Type 3 header: both are byte 0, streamId, then three u16 fields
+ * (Type 1: superFrameNo, fragmentNo, ofFragmentNo; Type 3: superFrameNo, type1PacketSize, ofFragmentNo).
+ */
+function writeShortHeader(b: Uint8Array, o: number, byte0: number, streamId: number, f2: number, f4: number, f6: number): void {
+  b[o] = byte0;
+  b[o + 1] = streamId;
+  writeU16(b, o + 2, f2);
+  writeU16(b, o + 4, f4);
+  writeU16(b, o + 6, f6);
+}
+
 /** @internal */
 export function writeType1Header(
   b: Uint8Array,
@@ -247,11 +264,7 @@ export function writeType1Header(
   fragmentNo: number,
   ofFragmentNo: number,
 ): void {
-  b[o] = EFP_TYPE1 | flags;
-  b[o + 1] = streamId;
-  writeU16(b, o + 2, superFrameNo);
-  writeU16(b, o + 4, fragmentNo);
-  writeU16(b, o + 6, ofFragmentNo);
+  writeShortHeader(b, o, EFP_TYPE1 | flags, streamId, superFrameNo, fragmentNo, ofFragmentNo);
 }
 
 /** @internal The fields of a Type 2 header other than the frame's numbering and sizes. */
@@ -298,11 +311,7 @@ export function writeType3Header(
   type1PacketSize: number,
   ofFragmentNo: number,
 ): void {
-  b[o] = EFP_TYPE3 | flags;
-  b[o + 1] = streamId;
-  writeU16(b, o + 2, superFrameNo);
-  writeU16(b, o + 4, type1PacketSize);
-  writeU16(b, o + 6, ofFragmentNo);
+  writeShortHeader(b, o, EFP_TYPE3 | flags, streamId, superFrameNo, type1PacketSize, ofFragmentNo);
 }
 
 /** @internal Throws RangeError unless `value` is an integer in 0..max. */

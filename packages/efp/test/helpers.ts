@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fourcc, type EfpFrameOptions, type Superframe } from '@proto/efp';
+import { xorshiftFill } from '../src/cli/xorshift.js';
 
 export const VECTOR_DIR = new URL('../../../../shared/vectors/efp/', import.meta.url);
 
@@ -112,18 +113,10 @@ export function asVectorFrame(f: Superframe): VectorFrame {
   };
 }
 
-/** Deterministic xorshift32 bytes (seed must be non-zero). */
+/** Deterministic xorshift32 bytes. */
 export function xorshiftBytes(size: number, seed: number): Uint8Array {
   const out = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
+  xorshiftFill(out, seed);
   return out;
 }
 

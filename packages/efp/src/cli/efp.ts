@@ -8,6 +8,7 @@ import { EfpContent, EfpSender, fourcc, type EfpFrameOptions, type Superframe } 
 import { formatAddress, isMulticast, parseHostPort } from '../node/address.js';
 import { EfpSrtReceiver, EfpSrtSender, type SrtParams } from '../node/srt.js';
 import { EfpUdpReceiver, EfpUdpSender } from '../node/udp.js';
+import { xorshiftFill } from './xorshift.js';
 
 const USAGE = `efp: Elastic Frame Protocol over UDP or SRT (srt-live-transmit)
 
@@ -43,6 +44,14 @@ broken and the payload's sha256; send prints the same for each frame it sends.
 `;
 
 class UsageError extends Error {}
+
+/** parseArgs declarations of options that take a string. */
+function stringOptions<K extends string>(...names: K[]): Record<K, { type: 'string' }> {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])) as Record<K, { type: 'string' }>;
+}
+
+/** Options both commands take: the transport and the SRT settings. */
+const TRANSPORT_OPTIONS = stringOptions('udp', 'srt', 'latency', 'passphrase', 'payload-size');
 
 function int(name: string, v: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (v === undefined) return fallback;
@@ -126,19 +135,6 @@ function srtParams(v: Record<string, string | boolean | undefined>): SrtParams {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** xorshift32 bytes, as in the shared vectors. */
-function xorshift(out: Uint8Array, seed: number): void {
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < out.length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-}
-
 function generated(v: Record<string, string | boolean | undefined>, count: number): AsyncIterable<Uint8Array> {
   const seed = int('seed', v['seed'] as string | undefined, 1, 0xffff_ffff);
   const pattern = (v['pattern'] as string | undefined) ?? 'counter';
@@ -149,14 +145,10 @@ function generated(v: Record<string, string | boolean | undefined>, count: numbe
   } else if (v['size-range'] !== undefined) {
     const [lo, hi] = (v['size-range'] as string).split(':').map((s) => int('size-range', s, 0));
     if (lo === undefined || hi === undefined || hi < lo) throw new UsageError('--size-range: expected MIN:MAX');
-    let x = seed ^ 0x5bd1e995 || 1;
-    sizeOf = () => {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      return lo + (x % (hi - lo + 1));
+    const draw = new Uint8Array(4);
+    sizeOf = (i) => {
+      xorshiftFill(draw, (seed ^ Math.imul(i + 1, 0x5bd1e995)) >>> 0);
+      return lo + (new DataView(draw.buffer).getUint32(0) % (hi - lo + 1));
     };
   } else {
     const size = int('size', v['size'] as string | undefined, 1000);
@@ -168,7 +160,7 @@ function generated(v: Record<string, string | boolean | undefined>, count: numbe
     for (let i = 0; i < count; i++) {
       const b = new Uint8Array(sizeOf(i));
       if (pattern === 'counter') for (let k = 0; k < b.length; k++) b[k] = k & 0xff;
-      else if (pattern === 'random') xorshift(b, (seed + Math.imul(i, 0x9e3779b9)) >>> 0);
+      else if (pattern === 'random') xorshiftFill(b, (seed + Math.imul(i, 0x9e3779b9)) >>> 0);
       else if (repeat !== null) b.fill(parseInt(repeat[1]!, 16));
       yield b;
     }
@@ -212,34 +204,12 @@ async function send(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      udp: { type: 'string' },
-      srt: { type: 'string' },
+      ...TRANSPORT_OPTIONS,
+      ...stringOptions('delimiter', 'chunk', 'generate', 'size', 'sizes', 'size-range', 'pattern', 'seed'),
+      ...stringOptions('stream', 'content', 'code', 'flags', 'pts-start', 'pts-step', 'dts-delta', 'sfn-start'),
+      ...stringOptions('mtu', 'rate', 'fps', 'connect-timeout', 'linger'),
       stdin: { type: 'boolean' },
-      delimiter: { type: 'string' },
-      chunk: { type: 'string' },
-      generate: { type: 'string' },
-      size: { type: 'string' },
-      sizes: { type: 'string' },
-      'size-range': { type: 'string' },
-      pattern: { type: 'string' },
-      seed: { type: 'string' },
-      stream: { type: 'string' },
-      content: { type: 'string' },
-      code: { type: 'string' },
-      flags: { type: 'string' },
-      'pts-start': { type: 'string' },
-      'pts-step': { type: 'string' },
-      'dts-delta': { type: 'string' },
-      'sfn-start': { type: 'string' },
-      mtu: { type: 'string' },
-      rate: { type: 'string' },
-      fps: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
-      latency: { type: 'string' },
-      passphrase: { type: 'string' },
-      'payload-size': { type: 'string' },
-      'connect-timeout': { type: 'string' },
-      linger: { type: 'string' },
     },
   });
   if ((v.udp === undefined) === (v.srt === undefined)) throw new UsageError('send needs exactly one of --udp HOST:PORT or --srt HOST:PORT');
@@ -321,18 +291,8 @@ async function recv(args: string[]): Promise<number> {
   const { values: v } = parseArgs({
     args,
     options: {
-      udp: { type: 'string' },
-      srt: { type: 'string' },
-      timeout: { type: 'string' },
-      hol: { type: 'string' },
-      'max-frame-size': { type: 'string' },
-      count: { type: 'string' },
-      duration: { type: 'string' },
-      idle: { type: 'string' },
-      interface: { type: 'string' },
-      latency: { type: 'string' },
-      passphrase: { type: 'string' },
-      'payload-size': { type: 'string' },
+      ...TRANSPORT_OPTIONS,
+      ...stringOptions('timeout', 'hol', 'max-frame-size', 'count', 'duration', 'idle', 'interface'),
     },
   });
   if ((v.udp === undefined) === (v.srt === undefined)) throw new UsageError('recv needs exactly one of --udp HOST:PORT or --srt [HOST]:PORT');
