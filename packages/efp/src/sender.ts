@@ -54,6 +54,7 @@ export class EfpSender {
   readonly mtu: number;
   #superFrameNo: number;
   readonly #slab = new Slab();
+  #viewCache: { readonly buffer: ArrayBufferLike; readonly byteOffset: number; readonly views: Uint8Array[] } | undefined;
 
   constructor(options: EfpSenderOptions = {}) {
     const mtu = options.mtu ?? 1456;
@@ -179,12 +180,10 @@ export class EfpSender {
     const of = type3 ? n + 1 : n;
     let data = base;
     const { flags, streamId } = c;
-    const ab = frame.buffer;
-    const at = frame.byteOffset;
+    const views = this.#type1Views(frame, n);
     for (let k = 0; k < n; k++) {
-      const h = data - EFP_TYPE1_HEADER_SIZE;
-      writeType1Header(frame, h, flags, streamId, sfn, k, of);
-      emit(new Uint8Array(ab, at + h, mtu));
+      writeType1Header(frame, data - EFP_TYPE1_HEADER_SIZE, flags, streamId, sfn, k, of);
+      emit(views[k]!);
       data += f;
     }
     if (type3) {
@@ -197,6 +196,25 @@ export class EfpSender {
     const left = frame.length - data;
     writeType2Header(frame, h, c, left, sfn, of, f);
     emit(frame.subarray(h, frame.length));
+  }
+
+  /**
+   * The Type 1 packet views of an in-place frame. They depend only on the buffer, the frame's offset
+   * and the MTU, so a producer that reuses its frame buffer gets the same views back instead of
+   * paying for hundreds of new ones per frame (emitted views are only valid during `emit` anyway).
+   */
+  #type1Views(frame: Uint8Array, n: number): Uint8Array[] {
+    const c = this.#viewCache;
+    if (c === undefined || c.buffer !== frame.buffer || c.byteOffset !== frame.byteOffset || c.views.length < n) {
+      const views: Uint8Array[] = [];
+      const step = this.mtu - EFP_TYPE1_HEADER_SIZE;
+      for (let k = 0, h = EFP_IN_PLACE_HEADROOM - EFP_TYPE1_HEADER_SIZE; k < n; k++, h += step) {
+        views.push(new Uint8Array(frame.buffer, frame.byteOffset + h, this.mtu));
+      }
+      this.#viewCache = { buffer: frame.buffer, byteOffset: frame.byteOffset, views };
+      return views;
+    }
+    return c.views;
   }
 
   #advance(): void {
