@@ -154,4 +154,18 @@ describe('EfpSender', () => {
     }
     expect(() => new EfpSender().packInPlace(new Uint8Array(31), { streamId: 1, pts: 0 }, () => undefined)).toThrow(RangeError);
   });
+
+  it('packInPlace stays right when the same buffer is reused at other sizes and offsets', () => {
+    const memory = new Uint8Array(EFP_IN_PLACE_HEADROOM + 64 + 50_000);
+    const inPlace = new EfpSender({ mtu: 600 });
+    const copying = new EfpSender({ mtu: 600 });
+    for (const [offset, size] of [[0, 20_000], [0, 50_000], [0, 3_000], [64, 50_000], [64, 10_000], [0, 50_064]] as const) {
+      const payload = xorshiftBytes(size, offset + size);
+      const frame = memory.subarray(offset, offset + EFP_IN_PLACE_HEADROOM + size);
+      frame.set(payload, EFP_IN_PLACE_HEADROOM);
+      const got: string[] = [];
+      inPlace.packInPlace(frame, { streamId: 1, pts: size }, (p) => got.push(hex(p)));
+      expect(got, `offset ${offset} size ${size}`).toEqual(copying.pack(payload, { streamId: 1, pts: size }).map(hex));
+    }
+  });
 });
