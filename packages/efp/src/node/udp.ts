@@ -155,8 +155,7 @@ export class EfpUdpReceiver extends EventEmitter<EfpUdpReceiverEvents> implement
   #timer: NodeJS.Timeout | undefined;
   #pollScheduled = false;
   #closed = false;
-  /** Frames dropped because an async iterator fell behind. */
-  droppedFrames = 0;
+  #droppedFrames = 0;
 
   private constructor(socket: Socket, options: EfpUdpReceiverOptions) {
     super();
@@ -187,6 +186,11 @@ export class EfpUdpReceiver extends EventEmitter<EfpUdpReceiverEvents> implement
   address(): UdpAddress {
     const a = this.#socket.address();
     return { host: a.address, port: a.port };
+  }
+
+  /** Frames dropped because an async iterator fell behind (see maxQueuedFrames). */
+  get droppedFrames(): number {
+    return this.#droppedFrames;
   }
 
   /** "HOST:PORT" of each source index (frames' `source`); up to 255 senders get their own index, later ones share 255. */
@@ -227,7 +231,7 @@ export class EfpUdpReceiver extends EventEmitter<EfpUdpReceiverEvents> implement
     const onFrame = (f: Superframe): void => {
       if (queue.length >= this.#maxQueued) {
         queue.shift();
-        this.droppedFrames++;
+        this.#droppedFrames++;
       }
       queue.push(f);
       wake?.();
