@@ -16,7 +16,7 @@
  */
 import { FEC_RS_GF2M, HET_FTI } from './constants.js';
 import { MalformedError, TruncatedError, invalidArgument } from './errors.js';
-import { decodeLctHeader, planLctHeader, writePlannedHeader, type LctHeader, type LctHeaderInit } from './header.js';
+import { decodeLctHeader, planLctHeader, writePlannedHeader, type HeaderPlan, type LctHeader, type LctHeaderInit } from './header.js';
 import type { LctExtension } from './extensions.js';
 import { resolveFecId, type FecIdOptions } from './options.js';
 import { DEFAULT_RS_M, decodeFecPayloadId, fecPayloadIdLength, writeFecPayloadId, type FecPayloadId } from './payload-id.js';
@@ -84,13 +84,13 @@ export function decodeAlcPacket(bytes: Uint8Array, options: AlcOptions = DEFAULT
 }
 
 interface PacketPlan {
+  readonly header: HeaderPlan;
   readonly fecEncodingId: number;
   readonly m: number;
-  readonly headerLength: number;
   readonly length: number;
 }
 
-function planPacket(packet: AlcPacketInit, options: AlcOptions): PacketPlan & { readonly header: ReturnType<typeof planLctHeader> } {
+function planPacket(packet: AlcPacketInit, options: AlcOptions): PacketPlan {
   const header = planLctHeader(packet.header);
   const codepoint = packet.header.codepoint ?? 0;
   const fecEncodingId = resolveFecId(codepoint, options);
@@ -105,7 +105,7 @@ function planPacket(packet: AlcPacketInit, options: AlcOptions): PacketPlan & { 
   const payload = packet.payload ?? EMPTY;
   if (!(payload instanceof Uint8Array)) invalidArgument('payload', payload, 'must be a Uint8Array');
   const m = fecEncodingId === FEC_RS_GF2M ? rsM(header.extensions, options) : DEFAULT_RS_M;
-  return { header, fecEncodingId, m, headerLength: header.length, length: header.length + pidLen + payload.length };
+  return { header, fecEncodingId, m, length: header.length + pidLen + payload.length };
 }
 
 /** Encoded length in bytes of `packet`. */
@@ -113,7 +113,7 @@ export function alcPacketLength(packet: AlcPacketInit, options: AlcOptions = DEF
   return planPacket(packet, options).length;
 }
 
-function writePacket(packet: AlcPacketInit, plan: ReturnType<typeof planPacket>, target: Uint8Array, offset: number, options: AlcOptions): number {
+function writePacket(packet: AlcPacketInit, plan: PacketPlan, target: Uint8Array, offset: number, options: AlcOptions): number {
   let p = offset + writePlannedHeader(packet.header, plan.header, target, offset, options);
   p += writeFecPayloadId(plan.fecEncodingId, packet.payloadId, target, p, plan.m);
   if (packet.payload !== undefined) target.set(packet.payload, p);

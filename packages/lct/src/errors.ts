@@ -3,18 +3,10 @@
  * for bad arguments), so a receiver can catch them, count the packet as bad and keep going.
  */
 
-/** Details shared by both decode errors. */
-export interface DecodeErrorDetails {
-  /** Name of the wire field being read, e.g. `"HDR_LEN"`, `"EXT_FTI"`, `"FEC Payload ID"`. */
-  readonly field: string;
-  /** Byte offset in the decoded buffer where the field starts. */
-  readonly offset: number;
-}
-
 /** The input ends before a field that the header says is there: more bytes are needed. */
 export class TruncatedError extends RangeError {
   override readonly name = 'TruncatedError' as const;
-  /** Wire field that could not be read. */
+  /** Wire field that could not be read, e.g. `"LCT header"`, `"FEC Payload ID"`. */
   readonly field: string;
   /** Byte offset where the field starts. */
   readonly offset: number;
@@ -35,7 +27,7 @@ export class TruncatedError extends RangeError {
 /** The bytes are all there but violate RFC 5651 / RFC 5775 / the FEC scheme. */
 export class MalformedError extends Error {
   override readonly name = 'MalformedError' as const;
-  /** Wire field that is wrong. */
+  /** Wire field that is wrong, e.g. `"V"`, `"HDR_LEN"`, `"HEL"`, `"EXT_FTI"`, `"EXT_TIME"`. */
   readonly field: string;
   /** Byte offset where the field starts. */
   readonly offset: number;

@@ -24,7 +24,7 @@ export {
   isSupportedFecEncodingId,
   type FecEncodingId,
 } from './constants.js';
-export { MalformedError, TruncatedError, type DecodeErrorDetails } from './errors.js';
+export { MalformedError, TruncatedError } from './errors.js';
 export { NTP_UNIX_OFFSET_SECONDS, ntpToUnixMs, unixMsToNtp, type NtpTime } from './ntp.js';
 export {
   decodeFti,

@@ -71,18 +71,14 @@ export function arbExtension(fecEncodingId: number | undefined): fc.Arbitrary<Lc
     body(4).map((data) => ({ het: 0 as const, data })),
     body(6).map((data) => ({ het: 1 as const, data })),
     rec(
-        {
-          sct: fc.oneof(
-            rec({ seconds: field(32) }),
-            rec({ seconds: field(32), fraction: field(32) }),
-          ),
-          ert: field(32),
-          slc: field(32),
-          piSpecific: fc.integer({ min: 1, max: 255 }),
-        },
-        { requiredKeys: [] },
-      )
-      .map((t) => ({ het: 2 as const, ...t })),
+      {
+        sct: fc.oneof(rec({ seconds: field(32) }), rec({ seconds: field(32), fraction: field(32) })),
+        ert: field(32),
+        slc: field(32),
+        piSpecific: fc.integer({ min: 1, max: 255 }),
+      },
+      { requiredKeys: [] },
+    ).map((t) => ({ het: 2 as const, ...t })),
     field(48).map((transferLength) => ({ het: 67 as const, transferLength })),
     rec({ version: field(4), fdtInstanceId: field(20) }).map((f) => ({ het: 192 as const, ...f })),
     field(8).map((cenc) => ({ het: 193 as const, cenc })),
@@ -100,37 +96,37 @@ const TOI_WIDTHS: readonly ToiBits[] = [0, 16, 32, 48, 64, 80, 96, 112];
 /** A header for FEC Encoding ID `fecEncodingId` (codepoint = FEC ID), sometimes with forced widths. */
 export function arbHeader(fecEncodingId: number): fc.Arbitrary<LctHeaderInit> {
   const widths = rec({ cciBits: fc.constantFrom<CciBits>(32, 64, 96, 128), h: fc.integer({ min: 0, max: 1 }), s: fc.integer({ min: 0, max: 1 }), o: fc.integer({ min: 0, max: 3 }) });
-  return rec({
-      version: fc.constantFrom(1, 2),
-      psi: fc.integer({ min: 0, max: 3 }),
-      closeSession: fc.boolean(),
-      closeObject: fc.boolean(),
-      extensions: fc.array(arbExtension(fecEncodingId), { maxLength: 6 }),
-      forced: fc.option(widths, { nil: undefined }),
-      cciSeed: big(128),
-      tsiSeed: big(48),
-      toiSeed: big(112),
-      mode: fc.constantFrom('small', 'full'),
-    })
-    .map((r) => {
-      // Pick widths, then values that fit them (full width or small values).
-      const w = r.forced ?? { cciBits: 128 as CciBits, h: 1, s: 1, o: 3 };
-      const tsiBits = TSI_WIDTHS.find((b) => b === 32 * w.s + 16 * w.h)!;
-      const toiBits = TOI_WIDTHS.find((b) => b === 32 * w.o + 16 * w.h)!;
-      const fit = (seed: bigint, bits: number): bigint => (bits === 0 ? 0n : r.mode === 'small' ? seed % 70000n % (1n << BigInt(bits)) : seed % (1n << BigInt(bits)));
-      const header: LctHeaderInit = {
-        version: r.version,
-        cci: fit(r.cciSeed, w.cciBits),
-        psi: r.psi,
-        tsi: fit(r.tsiSeed, tsiBits),
-        toi: fit(r.toiSeed, toiBits),
-        codepoint: fecEncodingId,
-        closeSession: r.closeSession,
-        closeObject: r.closeObject,
-        extensions: r.extensions,
-      };
-      return r.forced === undefined ? header : { ...header, cciBits: w.cciBits, tsiBits, toiBits };
-    });
+  const base = rec({
+    version: fc.constantFrom(1, 2),
+    psi: fc.integer({ min: 0, max: 3 }),
+    closeSession: fc.boolean(),
+    closeObject: fc.boolean(),
+    extensions: fc.array(arbExtension(fecEncodingId), { maxLength: 6 }),
+    forced: fc.option(widths, { nil: undefined }),
+    cciSeed: big(128),
+    tsiSeed: big(48),
+    toiSeed: big(112),
+    mode: fc.constantFrom('small', 'full'),
+  });
+  return base.map((r) => {
+    // Pick widths, then values that fit them (full width or small values).
+    const w = r.forced ?? { cciBits: 128 as CciBits, h: 1, s: 1, o: 3 };
+    const tsiBits = TSI_WIDTHS.find((b) => b === 32 * w.s + 16 * w.h)!;
+    const toiBits = TOI_WIDTHS.find((b) => b === 32 * w.o + 16 * w.h)!;
+    const fit = (seed: bigint, bits: number): bigint => (bits === 0 ? 0n : r.mode === 'small' ? seed % 70000n % (1n << BigInt(bits)) : seed % (1n << BigInt(bits)));
+    const header: LctHeaderInit = {
+      version: r.version,
+      cci: fit(r.cciSeed, w.cciBits),
+      psi: r.psi,
+      tsi: fit(r.tsiSeed, tsiBits),
+      toi: fit(r.toiSeed, toiBits),
+      codepoint: fecEncodingId,
+      closeSession: r.closeSession,
+      closeObject: r.closeObject,
+      extensions: r.extensions,
+    };
+    return r.forced === undefined ? header : { ...header, cciBits: w.cciBits, tsiBits, toiBits };
+  });
 }
 
 function rsM(extensions: readonly LctExtension[] | undefined): number {

@@ -165,7 +165,7 @@ describe('tshark dissects what the encoder writes', () => {
     });
   });
 
-  test('EXT_NOP, EXT_AUTH, EXT_TIME, EXT_FDT, EXT_CENC, EXT_TOL and unknown extensions', () => {
+  test('EXT_NOP, EXT_AUTH, EXT_TIME, EXT_FDT, EXT_CENC, EXT_RATE, EXT_TOL and unknown extensions', () => {
     const packets: AlcPacketInit[] = [
       {
         header: {
@@ -192,6 +192,7 @@ describe('tshark dissects what the encoder writes', () => {
             { het: 67, transferLength: 0xfedcba987654 },
             { het: 100, raw: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10) },
             { het: 200, raw: Uint8Array.of(0xa, 0xb, 0xc) },
+            { het: 128, raw: Uint8Array.of(0x12, 0x34, 0x00) }, // EXT_RATE (NORM), raw here
           ],
         },
         payloadId: { sbn: 3, esi: 4 },
@@ -223,6 +224,11 @@ describe('tshark dissects what the encoder writes', () => {
           // reads the last byte, which the encoder leaves as reserved zero.
           expect(wire[1]).toBe(e.cenc);
           expect(body['rmt-lct.cenc']).toBe(String(wire[3]));
+        } else if (e.het === 128) {
+          // EXT_RATE (RFC 5740): HET, reserved(8), send rate(16) = mantissa(12)·exponent(4).
+          const rate = (wire[2]! << 8) | wire[3]!;
+          expect(Number(body['rmt-lct.send_rate'])).toBeCloseTo(((rate >> 4) * 10 / 4096) * 10 ** (rate & 0xf), 6);
+          expect([...wire.subarray(1)]).toEqual([0x12, 0x34, 0x00]);
         } else {
           // Extensions Wireshark shows as data: the bytes after HET/HEL (after the HET and one
           // more byte for fixed-length ones), compared with what was encoded.
