@@ -187,6 +187,8 @@ export class ObjectReception {
 
   #drain(): void {
     if (this.meta === undefined || this.state !== 'receiving') return;
+    // Open the sink only once there is something to write (in-band CENC may still arrive).
+    if (!this.#held.has(this.#next) && !this.complete) return;
     if (this.#sink === undefined && !this.#openPipeline()) return;
     try {
       for (;;) {

@@ -506,6 +506,8 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         return;
       }
       obj = new ObjectReception(s.key, s.tsi, toi, oti, scheme, this.#host(s), now);
+      const cenc = findExtension(h.extensions, HET_CENC);
+      if (cenc !== undefined) obj.cenc = encodingFromCenc(cenc.cenc);
       s.objects.set(toi, obj);
       this.#schedule(now + this.#objectTimeout);
       this.emit('object-started', { session: s.key, tsi: s.tsi, toi, transferLength: oti.transferLength, fecEncodingId: oti.fecEncodingId });
