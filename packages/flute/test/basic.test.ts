@@ -155,6 +155,15 @@ describe('FLUTE end to end: no-code basics', () => {
     expect(() => s.addObject({ source: new Uint8Array(1), contentLocation: 'x', toi: 2n ** 16n })).toThrow(RangeError);
   });
 
+  it('delivers 500 queued objects, each once, in queue order per slot', async () => {
+    const p = setup({ sender: { multiplex: 4 } });
+    const files = Array.from({ length: 500 }, (_, i) => randomBytes(1000 + i, i));
+    files.forEach((f, i) => p.sender.addObject({ source: f, contentLocation: `many/${i}` }));
+    await run(p, () => p.rec.completed.length === 500, 600_000);
+    files.forEach((f, i) => expectBytes(p.rec.byLocation(`many/${i}`), f));
+    expect(p.rec.fdts.at(-1)!.instance.files.length).toBeGreaterThan(0);
+  });
+
   it('refuses a symbol that cannot fit the datagram size', () => {
     expect(() => new FluteSender({ tsi: 1, maxDatagramSize: 1000 }).addObject({ source: new Uint8Array(5000), contentLocation: 'x' })).toThrow(RangeError);
     const s = new FluteSender({ tsi: 1, maxDatagramSize: 1000, fec: { symbolLength: 900 } });

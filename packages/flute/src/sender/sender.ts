@@ -255,6 +255,11 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #closing = false;
   #closed = false;
   #lastNow = 0;
+  /** Bumped whenever transfers start or end, objects come or go (invalidates #starters). */
+  #version = 0;
+  #startersCache: Set<SenderObject> | undefined;
+  #startersAt = NaN;
+  #startersVersion = -1;
   /** Round-robin cursor per priority. */
   readonly #cursor = new Map<number, number>();
   readonly #fdtVersion: number;
@@ -462,6 +467,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       obj.scheme = scheme;
       obj.params = params;
       obj.state = 'ready';
+      this.#version++;
       this.#fdtDirty = true;
       this.emit('object-ready', { toi: obj.toi, transferLength });
     } catch (error) {
@@ -473,6 +479,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #fail(obj: SenderObject, error: unknown): void {
     if (obj.state === 'failed' || obj.state === 'removed') return;
     obj.state = 'failed';
+    this.#version++;
     obj.transfer?.feed?.close();
     obj.transfer = undefined;
     this.#fdtDirty = true;
@@ -487,6 +494,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     const obj = this.#objects.get(BigInt(toi));
     if (obj === undefined || (obj.state !== 'ready' && obj.state !== 'preparing')) return false;
     obj.state = 'removed';
+    this.#version++;
     this.#fdtDirty = true;
     if (obj.transfer !== undefined) obj.transfer.cut = true;
     else this.emit('object-done', { toi: obj.toi, transfers: obj.transfersDone, removed: true });
@@ -520,19 +528,43 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   }
 
   #wantsStart(o: SenderObject, now: number): boolean {
-    return o.state === 'ready' && o.transfer === undefined && o.nextStartAt <= now && this.#slotFree(o.priority, o);
+    return this.#starters(now).has(o);
   }
 
-  #slotFree(priority: number, candidate: SenderObject): boolean {
+  /**
+   * Objects that may start a transfer at `now`: per priority queue, the oldest waiting ones, as many
+   * as the queue has free slots (`multiplex`). Computed once per time and state change.
+   */
+  #starters(now: number): Set<SenderObject> {
+    if (this.#startersCache !== undefined && this.#startersAt === now && this.#startersVersion === this.#version) return this.#startersCache;
+    const max = this.#o.multiplex ?? 3;
+    const active = new Map<number, number>();
+    const waiting: SenderObject[] = [];
+    for (const o of this.#objects.values()) {
+      if (o.transfer !== undefined) active.set(o.priority, (active.get(o.priority) ?? 0) + 1);
+      else if (o.state === 'ready' && o.nextStartAt <= now) waiting.push(o);
+    }
+    waiting.sort((a, b) => a.seq - b.seq);
+    const out = new Set<SenderObject>();
+    for (const o of waiting) {
+      const n = active.get(o.priority) ?? 0;
+      if (n < max) {
+        out.add(o);
+        active.set(o.priority, n + 1);
+      }
+    }
+    this.#startersCache = out;
+    this.#startersAt = now;
+    this.#startersVersion = this.#version;
+    return out;
+  }
+
+  /** Whether a transfer of `o` could start once its time comes (its queue has a free slot). */
+  #slotFree(o: SenderObject): boolean {
     const max = this.#o.multiplex ?? 3;
     let active = 0;
-    let earlier = 0;
-    for (const o of this.#objects.values()) {
-      if (o.priority !== priority || o.state !== 'ready') continue;
-      if (o.transfer !== undefined) active++;
-      else if (o !== candidate && o.seq < candidate.seq && o.nextStartAt <= this.#lastNow) earlier++;
-    }
-    return active + earlier < max;
+    for (const x of this.#objects.values()) if (x.priority === o.priority && x.transfer !== undefined) active++;
+    return active < max;
   }
 
   #buildFdt(now: number): void {
@@ -688,8 +720,9 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #startTransfers(now: number): void {
     const candidates = [...this.#objects.values()].filter((o) => o.state === 'ready' && o.transfer === undefined && o.nextStartAt <= now).sort((a, b) => a.seq - b.seq);
     for (const o of candidates) {
-      if (!o.announced || !o.listed || !this.#slotFree(o.priority, o)) continue;
+      if (!o.announced || !o.listed || !this.#wantsStart(o, now)) continue;
       this.#startTransfer(o, now);
+      this.#version++;
     }
   }
 
@@ -749,6 +782,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     t.feed?.close();
     o.transfer = undefined;
     o.transfersDone++;
+    this.#version++;
     this.emit('transfer-progress', { toi: o.toi, transfer: t.number, sent: t.sent, packets: t.total });
     this.emit('transfer-end', { toi: o.toi, transfer: t.number, sent: t.sent, cut: t.cut });
     if ((this.#o.fdt?.publishMode ?? 'full') === 'in-flight') {
@@ -777,6 +811,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     let next = Infinity;
     let listed = false;
     const full = (this.#o.fdt?.publishMode ?? 'full') === 'full';
+    const free = new Map<number, boolean>();
     for (const o of this.#objects.values()) {
       const t = o.transfer;
       if (t !== undefined) {
@@ -785,7 +820,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
         next = Math.min(next, t.stalled ? Infinity : t.nextSendAt);
       } else if (o.state === 'ready') {
         if (full) listed = true;
-        if (this.#slotFree(o.priority, o)) next = Math.min(next, o.nextStartAt);
+        if (!free.has(o.priority)) free.set(o.priority, this.#slotFree(o));
+        if (free.get(o.priority) === true) next = Math.min(next, o.nextStartAt);
       }
     }
     if (listed || this.#complete) next = Math.min(next, this.#fdtNextAt);
