@@ -4,20 +4,11 @@
 // Anchor: the bare copy work of the same transfer (cut the object into 1424-byte datagrams behind a
 // 44-byte header, copy each into a block buffer), i.e. what moving the bytes costs without FLUTE.
 import { runBench, type BenchRow } from '@proto/bench';
-import { FluteReceiver, FluteSender, type FecOptions, type ObjectWriter } from '@proto/flute';
+import { FluteReceiver, FluteSender, xorshiftFill, type FecOptions, type ObjectWriter } from '@proto/flute';
 
 const SIZE = process.env['BENCH_QUICK'] === '1' ? 32 << 20 : 256 << 20;
 const data = new Uint8Array(SIZE);
-{
-  let x = 0x9e3779b9;
-  const w = new Uint32Array(data.buffer);
-  for (let i = 0; i < w.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    w[i] = x >>> 0;
-  }
-}
+xorshiftFill(data);
 
 const counting: ObjectWriter = {
   open: () => ({ write: () => {}, complete: () => ({}), abort: () => {} }),

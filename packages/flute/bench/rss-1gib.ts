@@ -6,27 +6,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FluteReceiver, FluteSender, macrotask, streamSource } from '@proto/flute';
+import { FluteReceiver, FluteSender, macrotask, pseudoRandomChunks, streamSource } from '@proto/flute';
 import { FileWriter } from '@proto/flute/node';
 
 const MIB = Number(process.argv[2] ?? 1024);
 const SIZE = MIB << 20;
 const CHUNK = 1 << 20;
 
-async function* generate(): AsyncGenerator<Uint8Array> {
-  let x = 0x9e3779b9;
-  for (let o = 0; o < SIZE; o += CHUNK) {
-    const chunk = new Uint8Array(Math.min(CHUNK, SIZE - o));
-    const w = new Uint32Array(chunk.buffer, 0, chunk.length >> 2);
-    for (let i = 0; i < w.length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      w[i] = x >>> 0;
-    }
-    yield chunk;
-  }
-}
+const generate = (): AsyncGenerator<Uint8Array> => pseudoRandomChunks(SIZE, CHUNK);
 
 const dir = mkdtempSync(join(tmpdir(), 'flute-rss-'));
 let peak = process.memoryUsage().rss;

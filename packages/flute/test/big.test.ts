@@ -10,6 +10,7 @@ import { FluteReceiver } from '../src/receiver/receiver.js';
 import { FluteSender } from '../src/sender/sender.js';
 import { streamSource } from '../src/source.js';
 import { SimulatedLink, VirtualClock, runSimulation } from '../src/sim/network.js';
+import { pseudoRandomChunks } from '../src/sim/random.js';
 import { Recorder, T0 } from './support/harness.js';
 
 const SIZE = 128 << 20;
@@ -17,21 +18,7 @@ const CHUNK = 1 << 20;
 const tmp = mkdtempSync(join(tmpdir(), 'flute-big-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A deterministic pseudo-random stream, generated chunk by chunk (never whole in memory). */
-async function* generate(): AsyncGenerator<Uint8Array> {
-  let x = 0x9e3779b9;
-  for (let o = 0; o < SIZE; o += CHUNK) {
-    const chunk = new Uint8Array(CHUNK);
-    const words = new Uint32Array(chunk.buffer);
-    for (let i = 0; i < words.length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      words[i] = x >>> 0;
-    }
-    yield chunk;
-  }
-}
+const generate = (): AsyncGenerator<Uint8Array> => pseudoRandomChunks(SIZE, CHUNK);
 
 async function md5OfStream(): Promise<string> {
   const h = createHash('md5');

@@ -1,4 +1,4 @@
-export { Random } from './random.js';
+export { Random, pseudoRandomChunks, xorshiftFill } from './random.js';
 export { GilbertElliott, patternLoss, randomLoss, type GilbertElliottParameters, type LossModel } from './loss.js';
 export {
   SimulatedLink,

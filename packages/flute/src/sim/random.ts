@@ -21,3 +21,36 @@ export class Random {
     return out;
   }
 }
+
+/**
+ * Fast deterministic filler: xorshift32 (13, 17, 5) words from `seed`, little-endian, the generator
+ * the shared interop vectors use, one 32-bit word at a time. Returns the next seed.
+ */
+export function xorshiftFill(out: Uint8Array, seed = 0x9e3779b9): number {
+  let x = seed >>> 0 || 1;
+  const words = Math.floor(out.length / 4);
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < words; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    view.setUint32(i * 4, x >>> 0, true);
+  }
+  for (let i = words * 4; i < out.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return x >>> 0;
+}
+
+/** `size` deterministic pseudo-random bytes as chunks of `chunk` bytes, generated lazily (a stream source). */
+export async function* pseudoRandomChunks(size: number, chunk = 1 << 20, seed = 0x9e3779b9): AsyncGenerator<Uint8Array> {
+  let x = seed;
+  for (let o = 0; o < size; o += chunk) {
+    const c = new Uint8Array(Math.min(chunk, size - o));
+    x = xorshiftFill(c, x);
+    yield c;
+  }
+}
