@@ -83,7 +83,7 @@ export type DropReason =
   | 'fdt-malformed'
   | 'fdt-expired'
   | 'fdt-too-large'
-  | 'already-received'
+  | 'failed-object'
   | 'session-closed'
   | 'internal';
 

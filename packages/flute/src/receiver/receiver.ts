@@ -95,6 +95,8 @@ class Session {
   lastFdtId: number | undefined;
   readonly objects = new Map<bigint, ObjectReception>();
   readonly remembered = new Map<bigint, Remembered>();
+  /** Failed TOIs ignored until the given local time. */
+  readonly failed = new Map<bigint, number>();
   readonly pending = new Map<bigint, Pending[]>();
   pendingBytes = 0;
 
@@ -119,7 +121,7 @@ const ID_MOD = 1 << 20;
 function zeroDrops(): Record<DropReason, number> {
   const keys: DropReason[] = [
     'truncated', 'malformed', 'unsupported-fec', 'tsi-filtered', 'session-limit', 'object-limit', 'object-too-large', 'bad-oti', 'bad-symbol',
-    'pending-overflow', 'memory-limit', 'fdt-malformed', 'fdt-expired', 'fdt-too-large', 'already-received', 'session-closed', 'internal',
+    'pending-overflow', 'memory-limit', 'fdt-malformed', 'fdt-expired', 'fdt-too-large', 'failed-object', 'session-closed', 'internal',
   ];
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<DropReason, number>;
 }
@@ -467,11 +469,22 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       const remembered = s.remembered.get(toi);
       if (remembered !== undefined) {
         if (now < remembered.until) {
+          // Received already (receive-once): not an error, just redundant.
           this.stats.redundant++;
-          this.#drop('already-received', s, toi);
           return;
         }
         s.remembered.delete(toi);
+      }
+      const blocked = s.failed.get(toi);
+      if (blocked !== undefined) {
+        // A failed object is not retried while its transfer goes on; a later round (after a quiet
+        // objectTimeoutMs) tries again.
+        if (now < blocked) {
+          s.failed.set(toi, now + this.#objectTimeout);
+          this.#drop('failed-object', s, toi);
+          return;
+        }
+        s.failed.delete(toi);
       }
       const entry = this.#entry(s, toi, now);
       const ftiExt = findExtension(h.extensions, HET_FTI);
@@ -575,6 +588,10 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       },
       failed: (obj, reason, error) => {
         if (s.objects.get(obj.toi) === obj) s.objects.delete(obj.toi);
+        if (reason !== 'timeout' && reason !== 'session-closed') {
+          if (s.failed.size >= this.limits.maxRememberedObjects) s.failed.delete(s.failed.keys().next().value!);
+          s.failed.set(obj.toi, obj.lastPacketAt + this.#objectTimeout);
+        }
         this.stats.objectsFailed++;
         this.emit('object-failed', { session: s.key, tsi: s.tsi, toi: obj.toi, reason, error, meta: obj.meta });
       },
@@ -638,6 +655,9 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         }
         if (now >= obj.lastPacketAt + this.#objectTimeout) obj.fail(obj.complete && obj.meta === undefined ? 'no-fdt' : 'timeout');
         else next = Math.min(next, obj.lastPacketAt + this.#objectTimeout);
+      }
+      for (const [toi, until] of s.failed) {
+        if (now >= until) s.failed.delete(toi);
       }
       for (const [toi, e] of s.files) {
         if (now >= e.expiresAt) s.files.delete(toi);
