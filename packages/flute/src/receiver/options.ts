@@ -20,7 +20,7 @@ export interface ReceiverLimits {
   readonly maxPendingBytes: number;
   /** Largest FDT instance, encoded or decoded (default 1 MiB). */
   readonly maxFdtBytes: number;
-  /** Completed TOIs remembered per session for receive-once (default 100,000). */
+  /** FDT File entries, completed TOIs (receive-once) and failed TOIs remembered per session, each (default 100,000). */
   readonly maxRememberedObjects: number;
 }
 

@@ -398,6 +398,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     for (const file of instance.files) {
       const prev = s.files.get(file.toi);
       if (older && prev !== undefined) continue;
+      if (prev === undefined && s.files.size >= this.limits.maxRememberedObjects) s.files.delete(s.files.keys().next().value!);
       s.files.set(file.toi, { file, instance, instanceId: id, expiresAt });
       this.#schedule(expiresAt);
       const signature = this.#signature(file);
