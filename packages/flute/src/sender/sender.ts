@@ -260,6 +260,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #startersCache: Set<SenderObject> | undefined;
   #startersAt = NaN;
   #startersVersion = -1;
+  /** Objects with a transfer in flight. */
+  readonly #active = new Set<SenderObject>();
   /** Round-robin cursor per priority. */
   readonly #cursor = new Map<number, number>();
   readonly #fdtVersion: number;
@@ -482,6 +484,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     this.#version++;
     obj.transfer?.feed?.close();
     obj.transfer = undefined;
+    this.#active.delete(obj);
     this.#fdtDirty = true;
     this.emit('object-error', { toi: obj.toi, error });
   }
@@ -673,7 +676,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
 
   /** An object may start now but has not been announced in a sent FDT instance. */
   #announcementWaiting(now: number): boolean {
-    for (const o of this.#objects.values()) if (!o.announced && this.#wantsStart(o, now)) return true;
+    for (const o of this.#starters(now)) if (!o.announced) return true;
     return false;
   }
 
@@ -718,8 +721,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   }
 
   #startTransfers(now: number): void {
-    const candidates = [...this.#objects.values()].filter((o) => o.state === 'ready' && o.transfer === undefined && o.nextStartAt <= now).sort((a, b) => a.seq - b.seq);
-    for (const o of candidates) {
+    for (const o of [...this.#starters(now)]) {
       if (!o.announced || !o.listed || !this.#wantsStart(o, now)) continue;
       this.#startTransfer(o, now);
       this.#version++;
@@ -746,14 +748,14 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     const t = new Transfer(o, number, o.oti!, o.scheme!, o.params!, Math.max(1, this.#o.interleave ?? 1), now, header, lastTransfer && (this.#o.closeObjectFlag ?? true), feed, o.options.target ?? { mode: 'asap' });
     transfer = t;
     o.transfer = t;
+    this.#active.add(o);
     o.lastStartAt = now;
     this.emit('transfer-start', { toi: o.toi, transfer: number, packets: t.total });
   }
 
   #nextObjectPacket(now: number): Uint8Array | undefined {
     const byPriority = new Map<number, SenderObject[]>();
-    for (const o of this.#objects.values()) {
-      if (o.transfer === undefined) continue;
+    for (const o of this.#active) {
       let list = byPriority.get(o.priority);
       if (list === undefined) byPriority.set(o.priority, (list = []));
       list.push(o);
@@ -781,6 +783,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #endTransfer(o: SenderObject, t: Transfer, now: number): void {
     t.feed?.close();
     o.transfer = undefined;
+    this.#active.delete(o);
     o.transfersDone++;
     this.#version++;
     this.emit('transfer-progress', { toi: o.toi, transfer: t.number, sent: t.sent, packets: t.total });
