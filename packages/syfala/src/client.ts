@@ -1,0 +1,323 @@
+import { newCounters, Outbox, RefusalList, resolveTiming, Retry } from './engine.js';
+import type { CommonEvent, Decision, DisconnectReason, EngineCounters, PeerId, ResolvedTiming, TimingOptions, Transmit } from './engine.js';
+import { decodeExtension, withExtension } from './extension.js';
+import { streamFormatsEqual, type FormatLimits, type StreamFormats } from './format.js';
+import { CLIENT_TAG, decodeServerMessage } from './messages.js';
+import type { StreamReceiver } from './receiver.js';
+import { ConnectionStreams, type ReceiverFactory } from './streams.js';
+
+export interface ClientOptions extends TimingOptions {
+  /** Where Discovery goes (a broadcast or unicast address), while discovering. */
+  readonly discoveryTargets?: readonly PeerId[];
+  /** Discovery period. Default 250 ms. */
+  readonly discoveryIntervalMs?: number;
+  /** Most servers connected at once; further Connects are answered ConnectionFailed. Default 8. */
+  readonly maxServers?: number;
+  /** Answer to a server's Connect. Default 'success'. */
+  readonly acceptServer?: (peer: PeerId, formats: StreamFormats) => Decision;
+  /** Send StartIO as soon as a server is connected. Default false. */
+  readonly autoStart?: boolean;
+  /** Advertise the TCP control plane in Discovery. Default false. */
+  readonly tcpControl?: boolean;
+  /** Limits on the formats a Connect may carry. */
+  readonly limits?: FormatLimits;
+  /** How long a refused server's Connects are refused without asking again. Default 60 000 ms. */
+  readonly refusalHoldMs?: number;
+  /** Options of the receivers of server → client streams. */
+  readonly receiverOptions?: ReceiverFactory;
+}
+
+/** Client-side IO state of one server (spec "Client IO per server"). */
+export type IOState = 'inactive' | 'start-pending' | 'active' | 'stop-pending';
+
+export type ClientEvent =
+  | CommonEvent
+  | { readonly type: 'io-refused'; readonly peer: PeerId; readonly request: 'start' | 'stop' }
+  | { readonly type: 'io-timeout'; readonly peer: PeerId; readonly request: 'start' | 'stop' }
+  /** The server offers the TCP control plane on `tcpPort` (same host); connect to it to use it. */
+  | { readonly type: 'control-plane'; readonly peer: PeerId; readonly tcpPort: number };
+
+interface ServerSession {
+  readonly peer: PeerId;
+  readonly formats: StreamFormats;
+  io: IOState;
+  lastHeard: number;
+  nextHeartbeat: number;
+  readonly ioRetry: Retry;
+  readonly streams: ConnectionStreams;
+}
+
+const HEARTBEAT = Uint8Array.of(CLIENT_TAG.Heartbeat);
+const DISCONNECT = Uint8Array.of(CLIENT_TAG.Disconnect);
+const START_IO = Uint8Array.of(CLIENT_TAG.StartIO);
+const STOP_IO = Uint8Array.of(CLIENT_TAG.StopIO);
+
+/**
+ * Sans-IO Syfala client: discovers servers, connects to several at once, and drives each one's IO
+ * state machine. Same shape as SyfalaServer: `push`, `poll`, `nextDeadline`, `takeEvents`.
+ *
+ * Beyond the reference: StartIO/StopIO are retransmitted with backoff until answered (and
+ * StopIO really sends StopIO); a repeated Connect is re-acknowledged with the same answer;
+ * heartbeats go out every period regardless of audio; `close()` sends Disconnect.
+ */
+export class SyfalaClient {
+  readonly counters: EngineCounters = newCounters();
+  private readonly t: ResolvedTiming;
+  private readonly options: ClientOptions;
+  private readonly sessions = new Map<PeerId, ServerSession>();
+  private readonly refused = new RefusalList();
+  private readonly outbox: Outbox;
+  private readonly discoveryMessage: Uint8Array;
+  private discovering = false;
+  private nextDiscovery = Infinity;
+  private events: ClientEvent[] = [];
+  private closed = false;
+
+  constructor(options: ClientOptions = {}) {
+    this.options = options;
+    this.t = resolveTiming(options);
+    this.outbox = new Outbox(this.t.maxQueue, this.counters);
+    const plain = Uint8Array.of(CLIENT_TAG.Discovery);
+    this.discoveryMessage = options.tcpControl === true ? withExtension(plain, { tcpControl: true, tcpPort: 0 }) : plain;
+  }
+
+  /** Starts sending Discovery to the targets every discoveryIntervalMs (first one now). */
+  startDiscovery(now: number): void {
+    this.discovering = true;
+    this.nextDiscovery = now;
+  }
+
+  stopDiscovery(): void {
+    this.discovering = false;
+    this.nextDiscovery = Infinity;
+  }
+
+  /** Sends one Discovery to `target` now (unicast discovery of a known server). */
+  discover(target: PeerId): void {
+    this.outbox.push({ to: target, data: this.discoveryMessage, kind: 'discovery' });
+  }
+
+  /** Handles one datagram from `from`. Never throws for network input. */
+  push(data: Uint8Array, now: number, from: PeerId): void {
+    this.counters.datagramsIn++;
+    if (this.closed) return;
+    let decoded;
+    try {
+      decoded = decodeServerMessage(data, this.options.limits);
+    } catch {
+      this.counters.malformed++;
+      return;
+    }
+    const m = decoded.message;
+    const s = this.sessions.get(from);
+    if (m.type === 'Connect') {
+      this.onConnect(from, s, m.formats, data.subarray(decoded.length), now);
+      return;
+    }
+    if (s === undefined) {
+      this.counters.unexpected++;
+      return;
+    }
+    s.lastHeard = now;
+    switch (m.type) {
+      case 'Heartbeat':
+        return;
+      case 'Disconnect':
+        this.drop(s, 'disconnect', false);
+        return;
+      case 'StartIOSuccess':
+        if (s.io === 'start-pending') this.setIO(s, 'active');
+        else if (s.io !== 'active') this.counters.unexpected++;
+        return;
+      case 'StartIOFailed':
+        // Temporary: the retransmission timer sends StartIO again.
+        if (s.io !== 'start-pending') this.counters.unexpected++;
+        return;
+      case 'StartIORefused':
+        if (s.io === 'start-pending') {
+          this.setIO(s, 'inactive');
+          this.events.push({ type: 'io-refused', peer: s.peer, request: 'start' });
+        } else this.counters.unexpected++;
+        return;
+      case 'StopIOSuccess':
+        if (s.io === 'stop-pending') this.setIO(s, 'inactive');
+        else if (s.io !== 'inactive') this.counters.unexpected++;
+        return;
+      case 'StopIOFailed':
+        if (s.io !== 'stop-pending') this.counters.unexpected++;
+        return;
+      case 'StopIORefused':
+        if (s.io === 'stop-pending') {
+          this.setIO(s, 'active');
+          this.events.push({ type: 'io-refused', peer: s.peer, request: 'stop' });
+        } else this.counters.unexpected++;
+        return;
+      case 'Audio':
+        // Audio while StartIO is pending means the server started (its answer is on the way).
+        if ((s.io !== 'active' && s.io !== 'start-pending') || !s.streams.receive(m.streamIndex, m.byteIndex, m.payload, now)) this.counters.unexpected++;
+        return;
+    }
+  }
+
+  private onConnect(peer: PeerId, s: ServerSession | undefined, formats: StreamFormats, rest: Uint8Array, now: number): void {
+    const ext = decodeExtension(rest);
+    if (s !== undefined) {
+      s.lastHeard = now;
+      if (streamFormatsEqual(s.formats, formats)) {
+        // Idempotent re-acknowledgement: the server did not get our answer.
+        this.sendResult(peer, CLIENT_TAG.ConnectionSuccess);
+        return;
+      }
+      // Different formats from the same address: the server restarted.
+      this.drop(s, 'restarted', false);
+    }
+    if (this.refused.has(peer, now)) {
+      this.sendResult(peer, CLIENT_TAG.ConnectionRefused);
+      return;
+    }
+    let d: Decision = this.sessions.size >= (this.options.maxServers ?? 8) ? 'failed' : 'success';
+    if (d === 'success' && this.options.acceptServer !== undefined) d = this.options.acceptServer(peer, formats);
+    if (d !== 'success') {
+      if (d === 'refused') this.refused.add(peer, now + (this.options.refusalHoldMs ?? 60_000));
+      this.sendResult(peer, d === 'failed' ? CLIENT_TAG.ConnectionFailed : CLIENT_TAG.ConnectionRefused);
+      return;
+    }
+    const session: ServerSession = {
+      peer,
+      formats,
+      io: 'inactive',
+      lastHeard: now,
+      nextHeartbeat: now + this.t.heartbeat,
+      ioRetry: new Retry(),
+      streams: new ConnectionStreams(peer, formats.outputs, formats.inputs, CLIENT_TAG.Audio, this.options.receiverOptions),
+    };
+    this.sessions.set(peer, session);
+    this.sendResult(peer, CLIENT_TAG.ConnectionSuccess);
+    this.events.push({ type: 'connected', peer, formats });
+    if (this.options.tcpControl === true && ext !== undefined && ext.tcpControl && ext.tcpPort !== 0) {
+      this.events.push({ type: 'control-plane', peer, tcpPort: ext.tcpPort });
+    }
+    if (this.options.autoStart === true) this.startIO(peer, now);
+  }
+
+  private sendResult(peer: PeerId, tag: number): void {
+    this.outbox.push({ to: peer, data: Uint8Array.of(tag), kind: 'control' });
+  }
+
+  private setIO(s: ServerSession, io: IOState): void {
+    const was = s.io;
+    s.io = io;
+    if (io === 'active' || io === 'inactive') s.ioRetry.stop();
+    if (io === 'active' && was === 'start-pending') this.events.push({ type: 'io-started', peer: s.peer });
+    if (io === 'inactive' && (was === 'stop-pending' || was === 'active')) {
+      s.streams.flush();
+      this.events.push({ type: 'io-stopped', peer: s.peer });
+    }
+  }
+
+  /** Asks `peer` to start IO (retransmitted until answered). False when not connected. */
+  startIO(peer: PeerId, now: number): boolean {
+    const s = this.sessions.get(peer);
+    if (s === undefined) return false;
+    if (s.io === 'active' || s.io === 'start-pending') return true;
+    s.io = 'start-pending';
+    s.streams.reset();
+    s.ioRetry.start(now, this.t);
+    this.outbox.push({ to: peer, data: START_IO, kind: 'control' });
+    return true;
+  }
+
+  /** Asks `peer` to stop IO (retransmitted until answered). False when not connected. */
+  stopIO(peer: PeerId, now: number): boolean {
+    const s = this.sessions.get(peer);
+    if (s === undefined) return false;
+    if (s.io === 'inactive' || s.io === 'stop-pending') return true;
+    s.io = 'stop-pending';
+    s.ioRetry.start(now, this.t);
+    this.outbox.push({ to: peer, data: STOP_IO, kind: 'control' });
+    return true;
+  }
+
+  private drop(s: ServerSession, reason: DisconnectReason, notify: boolean): void {
+    if (notify) this.outbox.push({ to: s.peer, data: DISCONNECT, kind: 'control' });
+    if (s.io !== 'inactive') s.streams.flush();
+    this.sessions.delete(s.peer);
+    this.events.push({ type: 'disconnected', peer: s.peer, reason });
+  }
+
+  private runTimers(now: number): void {
+    if (this.discovering && now >= this.nextDiscovery) {
+      for (const target of this.options.discoveryTargets ?? []) this.discover(target);
+      this.nextDiscovery = Math.max(this.nextDiscovery + (this.options.discoveryIntervalMs ?? 250), now);
+    }
+    for (const s of this.sessions.values()) {
+      if (now >= s.lastHeard + this.t.timeout) {
+        this.drop(s, 'timeout', false);
+        continue;
+      }
+      if (now >= s.ioRetry.next) {
+        const request = s.io === 'start-pending' ? 'start' : 'stop';
+        if (s.ioRetry.fire(now, this.t)) {
+          this.counters.retransmissions++;
+          this.outbox.push({ to: s.peer, data: request === 'start' ? START_IO : STOP_IO, kind: 'control' });
+        } else {
+          this.setIO(s, request === 'start' ? 'inactive' : 'active');
+          this.events.push({ type: 'io-timeout', peer: s.peer, request });
+        }
+      }
+      if (now >= s.nextHeartbeat) {
+        this.outbox.push({ to: s.peer, data: HEARTBEAT, kind: 'control' });
+        s.nextHeartbeat = Math.max(s.nextHeartbeat + this.t.heartbeat, now);
+      }
+    }
+  }
+
+  /** The next datagram to send, or undefined. Runs due timers first. */
+  poll(now: number): Transmit | undefined {
+    this.runTimers(now);
+    return this.outbox.shift();
+  }
+
+  /** When `poll` must be called next (ms), or undefined when no timer runs. */
+  nextDeadline(): number | undefined {
+    let d = this.nextDiscovery;
+    for (const s of this.sessions.values()) d = Math.min(d, s.ioRetry.next, s.nextHeartbeat, s.lastHeard + this.t.timeout);
+    return d === Infinity ? undefined : d;
+  }
+
+  takeEvents(): ClientEvent[] {
+    const e = this.events;
+    this.events = [];
+    return e;
+  }
+
+  /** Queues audio for the server's output stream `streamIndex` (IO must be active). False if not sent. */
+  sendAudio(peer: PeerId, streamIndex: number, bytes: Uint8Array): boolean {
+    const s = this.sessions.get(peer);
+    if (s === undefined || s.io !== 'active') return false;
+    return s.streams.send(streamIndex, bytes, (data) => this.outbox.push({ to: peer, data, kind: 'audio' }));
+  }
+
+  /** Receiver of the server's input stream `streamIndex`, once data arrived. */
+  receiver(peer: PeerId, streamIndex: number): StreamReceiver | undefined {
+    return this.sessions.get(peer)?.streams.receiver(streamIndex);
+  }
+
+  /** Connected servers, their formats and IO state. */
+  servers(): { peer: PeerId; formats: StreamFormats; io: IOState }[] {
+    return [...this.sessions.values()].map((s) => ({ peer: s.peer, formats: s.formats, io: s.io }));
+  }
+
+  /** Disconnects from one server (sends Disconnect). */
+  disconnect(peer: PeerId): void {
+    const s = this.sessions.get(peer);
+    if (s !== undefined) this.drop(s, 'disconnect', true);
+  }
+
+  /** Sends Disconnect to every server, stops discovery and stops answering. Poll afterwards. */
+  close(): void {
+    this.stopDiscovery();
+    for (const s of [...this.sessions.values()]) this.drop(s, 'shutdown', true);
+    this.closed = true;
+  }
+}

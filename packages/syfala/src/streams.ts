@@ -1,0 +1,64 @@
+import type { Format } from './format.js';
+import type { PeerId } from './engine.js';
+import { StreamReceiver, type ReceiverOptions } from './receiver.js';
+import { AudioSender } from './sender.js';
+
+/** Builds the options of the receiver for stream `streamIndex` of `peer` (e.g. to attach a recorder). */
+export type ReceiverFactory = (peer: PeerId, streamIndex: number, format: Format) => ReceiverOptions;
+
+/**
+ * The audio streams of one connection: a sender per stream we send and a receiver per stream we
+ * receive. Both restart at byte 0 on every StartIO; receivers are created on first data.
+ */
+export class ConnectionStreams {
+  private senders: AudioSender[] = [];
+  private receivers: (StreamReceiver | undefined)[] = [];
+
+  constructor(
+    private readonly peer: PeerId,
+    private readonly sendFormats: readonly Format[],
+    private readonly recvFormats: readonly Format[],
+    private readonly sendTag: number,
+    private readonly factory: ReceiverFactory | undefined,
+  ) {}
+
+  /** Starts every stream afresh at byte 0. */
+  reset(): void {
+    this.senders = this.sendFormats.map((f, i) => new AudioSender(f, this.sendTag, i));
+    this.receivers = this.recvFormats.map(() => undefined);
+  }
+
+  send(streamIndex: number, bytes: Uint8Array, emit: (datagram: Uint8Array) => void): boolean {
+    const s = this.senders[streamIndex];
+    if (s === undefined) return false;
+    s.push(bytes, emit);
+    return true;
+  }
+
+  /** Delivers audio; false when the stream index or byteIndex is out of range. */
+  receive(streamIndex: number, byteIndex: bigint, payload: Uint8Array, now: number): boolean {
+    if (streamIndex >= this.recvFormats.length || byteIndex > BigInt(Number.MAX_SAFE_INTEGER)) return false;
+    let r = this.receivers[streamIndex];
+    if (r === undefined) {
+      const format = this.recvFormats[streamIndex]!;
+      const options = this.factory?.(this.peer, streamIndex, format) ?? {};
+      r = new StreamReceiver(format, { startIndex: 0, ...options });
+      this.receivers[streamIndex] = r;
+    }
+    r.push(Number(byteIndex), payload, now);
+    return true;
+  }
+
+  receiver(streamIndex: number): StreamReceiver | undefined {
+    return this.receivers[streamIndex];
+  }
+
+  sender(streamIndex: number): AudioSender | undefined {
+    return this.senders[streamIndex];
+  }
+
+  /** Flushes every receiver to its recording tap (end of IO). */
+  flush(): void {
+    for (const r of this.receivers) r?.flush();
+  }
+}
