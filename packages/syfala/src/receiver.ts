@@ -305,10 +305,13 @@ export class StreamReceiver {
 
   private conceal(from: number, to: number): void {
     this.concealed += to - from;
-    this.concealedSpans++;
     const r = this.recentConcealed;
-    r.push(from, to);
-    if (r.length > 2 * RECENT_CONCEALED) r.splice(0, 2);
+    if (r.length > 0 && r[r.length - 1] === from) r[r.length - 1] = to;
+    else {
+      this.concealedSpans++;
+      r.push(from, to);
+      if (r.length > 2 * RECENT_CONCEALED) r.splice(0, 2);
+    }
     if (this.onStream === undefined) return;
     const block = this.silenceBlock.length - this.sampleBytes;
     for (let p = from; p < to; ) {

@@ -1,0 +1,71 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SampleType } from '@proto/syfala';
+import { runSim, type SimResult } from './sim.js';
+
+const TEN_MINUTES = 10 * 60 * 1000;
+
+describe('end to end over an impaired in-memory network, clocks 200 ppm apart', () => {
+  // 5% loss, 5% duplication, 5% reordering (held back up to 60 ms, beyond the 40 ms target, so some
+  // data arrives late), 2–5 ms delay; server clock +100 ppm, client clock −100 ppm; 10 minutes.
+  let r: SimResult;
+  beforeAll(() => {
+    r = runSim({
+      durationMs: TEN_MINUTES,
+      network: { loss: 0.05, duplicate: 0.05, reorder: 0.05, delayMs: 2, jitterMs: 3, reorderDelayMs: 60, seed: 0x5eed },
+      serverPpm: 100,
+      clientPpm: -100,
+      down: { sampleRate: 48_000, channelCount: 2, bufferSize: 32, sampleType: SampleType.I32 },
+      up: { sampleRate: 48_000, channelCount: 1, bufferSize: 32, sampleType: SampleType.I16 },
+      targetLatencyMs: 40,
+      maxLatencyMs: 80,
+      settleMs: 30_000,
+    });
+  });
+
+  it('keeps the connection for the whole run', () => {
+    expect(r.net.stats.lost).toBeGreaterThan(0.04 * r.net.stats.sent);
+    expect(r.serverEvents).toEqual(['connected', 'io-started']);
+    expect(r.clientEvents).toEqual(['connected', 'io-started']);
+    expect(r.client.servers()).toMatchObject([{ peer: 'S', io: 'active' }]);
+    expect(r.server.clients()).toMatchObject([{ peer: 'C', state: 'connected', io: true }]);
+    expect(r.server.counters.malformed + r.client.counters.malformed).toBe(0);
+  });
+
+  it('keeps latency within the configured bound by correcting drift, not by dropping', () => {
+    expect(r.maxLevelMs.down).toBeLessThanOrEqual(80);
+    expect(r.maxLevelMs.up).toBeLessThanOrEqual(80);
+    for (const s of [r.down, r.up]) {
+      expect(s.overflowFrames).toBe(0);
+      expect(s.underrunFrames).toBe(0);
+      expect(s.resyncs).toBe(0);
+    }
+    // Server runs 200 ppm fast relative to the client: the client removes ~0.0002 × 48000 × 600 frames.
+    expect(r.down.driftPpm).toBeGreaterThan(180);
+    expect(r.down.driftPpm).toBeLessThan(220);
+    expect(r.up.driftPpm).toBeGreaterThan(-220);
+    expect(r.up.driftPpm).toBeLessThan(-180);
+    expect(r.down.removedFrames - r.down.insertedFrames).toBeGreaterThan(5000);
+    expect(r.down.removedFrames - r.down.insertedFrames).toBeLessThan(6500);
+    expect(r.up.insertedFrames - r.up.removedFrames).toBeGreaterThan(5000);
+    expect(r.up.insertedFrames - r.up.removedFrames).toBeLessThan(6500);
+  });
+
+  it('records the input exactly except for concealed spans, whose count matches the statistics', () => {
+    for (const [tap, stats, sampleBytes] of [
+      [r.downTap, r.down, 4],
+      [r.upTap, r.up, 2],
+    ] as const) {
+      expect(tap.mismatches).toBe(0);
+      expect(tap.gaps).toBe(0);
+      expect(tap.dataBytes).toBeGreaterThan(0);
+      expect(tap.concealedBytes).toBe(stats.concealedSamples * sampleBytes);
+      expect(tap.concealedSpans).toBe(stats.concealedSpans);
+      expect(tap.concealedBytes).toBeGreaterThan(0);
+      // Every byte the playout passed is either received data or concealed.
+      expect(tap.dataBytes + tap.concealedBytes).toBe(stats.playoutIndex);
+      expect(stats.lateSamples).toBeGreaterThan(0);
+      expect(stats.duplicateSamples).toBeGreaterThan(0);
+      expect(stats.lostSamples).toBeLessThanOrEqual(stats.concealedSamples);
+    }
+  });
+});
