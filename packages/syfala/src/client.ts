@@ -25,6 +25,8 @@ export interface ClientOptions extends TimingOptions {
   readonly refusalHoldMs?: number;
   /** Options of the receivers of server → client streams. */
   readonly receiverOptions?: ReceiverFactory;
+  /** Buffer memory all receivers of one connection may use together. Default 64 MiB. */
+  readonly maxConnectionBufferBytes?: number;
 }
 
 /** Client-side IO state of one server (spec "Client IO per server"). */
@@ -189,7 +191,7 @@ export class SyfalaClient {
       lastHeard: now,
       nextHeartbeat: now + this.t.heartbeat,
       ioRetry: new Retry(),
-      streams: new ConnectionStreams(peer, formats.outputs, formats.inputs, CLIENT_TAG.Audio, this.options.receiverOptions),
+      streams: new ConnectionStreams(peer, formats.outputs, formats.inputs, CLIENT_TAG.Audio, this.options.receiverOptions, this.options.maxConnectionBufferBytes),
     };
     this.sessions.set(peer, session);
     this.sendResult(peer, CLIENT_TAG.ConnectionSuccess);

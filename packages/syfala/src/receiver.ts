@@ -11,7 +11,7 @@ export interface ReceiverOptions {
   readonly maxGapMs?: number;
   /** Most disjoint received spans held (reordering depth); a packet adding one more is dropped. Default 256. */
   readonly maxSpans?: number;
-  /** Upper bound of the buffer's memory. Default 32 MiB. */
+  /** Upper bound of the buffer's memory. Default 16 MiB. */
   readonly maxBufferBytes?: number;
   /** Largest drift correction, in ppm. Default 2000. */
   readonly maxCorrectionPpm?: number;
@@ -62,6 +62,9 @@ export interface ReceiverStats {
   readonly playoutIndex: number;
   readonly playing: boolean;
 }
+
+/** Default upper bound of one receiver's buffer memory. */
+export const DEFAULT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
 
 const FILTER_TAU_S = 0.5;
 const LOOP_PERIOD_S = 20;
@@ -132,7 +135,7 @@ export class StreamReceiver {
     const targetMs = options.targetLatencyMs ?? 40;
     const maxMs = options.maxLatencyMs ?? 3 * targetMs;
     if (!(targetMs > 0) || !(maxMs >= targetMs)) throw new RangeError(`need 0 < targetLatencyMs <= maxLatencyMs, got ${targetMs}, ${maxMs}`);
-    const maxBufferBytes = options.maxBufferBytes ?? 32 * 1024 * 1024;
+    const maxBufferBytes = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
     this.targetS = targetMs / 1000;
     this.targetBytes = this.alignUp(targetMs * bytesPerMs);
     this.maxLevelBytes = this.alignUp(maxMs * bytesPerMs);
@@ -405,6 +408,11 @@ export class StreamReceiver {
     this.advance(bytes - (bytes % this.frameBytes), undefined, 0);
     const rest = this.levelBytes();
     if (rest > 0) this.advance(rest, undefined, 0);
+  }
+
+  /** Bytes of buffer memory this receiver holds. */
+  get memoryBytes(): number {
+    return this.capacity + this.silenceBlock.length;
   }
 
   /** True once data has arrived. */

@@ -23,6 +23,8 @@ export interface ServerOptions extends TimingOptions {
   readonly tcpControlPort?: number;
   /** Options of the receivers of client → server streams. */
   readonly receiverOptions?: ReceiverFactory;
+  /** Buffer memory all receivers of one connection may use together. Default 64 MiB. */
+  readonly maxConnectionBufferBytes?: number;
 }
 
 export type ServerEvent = CommonEvent | { readonly type: 'connection-rejected'; readonly peer: PeerId; readonly result: 'failed' | 'refused' };
@@ -154,7 +156,7 @@ export class SyfalaServer {
       lastHeard: now,
       nextHeartbeat: Infinity,
       connectRetry: new Retry(),
-      streams: new ConnectionStreams(peer, this.formats.inputs, this.formats.outputs, SERVER_TAG.Audio, this.options.receiverOptions),
+      streams: new ConnectionStreams(peer, this.formats.inputs, this.formats.outputs, SERVER_TAG.Audio, this.options.receiverOptions, this.options.maxConnectionBufferBytes),
     };
     this.sessions.set(peer, session);
     session.connectRetry.start(now, this.t);

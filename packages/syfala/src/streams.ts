@@ -1,7 +1,10 @@
 import type { Format } from './format.js';
 import type { PeerId } from './engine.js';
-import { StreamReceiver, type ReceiverOptions } from './receiver.js';
+import { DEFAULT_MAX_BUFFER_BYTES, StreamReceiver, type ReceiverOptions } from './receiver.js';
 import { AudioSender } from './sender.js';
+
+/** Default memory budget of the receivers of one connection. */
+export const DEFAULT_CONNECTION_BUFFER_BYTES = 64 * 1024 * 1024;
 
 /** Builds the options of the receiver for stream `streamIndex` of `peer` (e.g. to attach a recorder). */
 export type ReceiverFactory = (peer: PeerId, streamIndex: number, format: Format) => ReceiverOptions;
@@ -13,6 +16,8 @@ export type ReceiverFactory = (peer: PeerId, streamIndex: number, format: Format
 export class ConnectionStreams {
   private senders: AudioSender[] = [];
   private receivers: (StreamReceiver | undefined)[] = [];
+  private unusable = new Set<number>();
+  private budget: number;
 
   constructor(
     private readonly peer: PeerId,
@@ -20,12 +25,18 @@ export class ConnectionStreams {
     private readonly recvFormats: readonly Format[],
     private readonly sendTag: number,
     private readonly factory: ReceiverFactory | undefined,
-  ) {}
+    /** Bytes all receivers of this connection may allocate together. */
+    private readonly maxBufferBytes: number = DEFAULT_CONNECTION_BUFFER_BYTES,
+  ) {
+    this.budget = maxBufferBytes;
+  }
 
   /** Starts every stream afresh at byte 0. */
   reset(): void {
     this.senders = this.sendFormats.map((f, i) => new AudioSender(f, this.sendTag, i));
     this.receivers = this.recvFormats.map(() => undefined);
+    this.unusable.clear();
+    this.budget = this.maxBufferBytes;
   }
 
   send(streamIndex: number, bytes: Uint8Array, emit: (datagram: Uint8Array) => void): boolean {
@@ -35,14 +46,25 @@ export class ConnectionStreams {
     return true;
   }
 
-  /** Delivers audio; false when the stream index or byteIndex is out of range. */
+  /**
+   * Delivers audio; false when the stream index or byteIndex is out of range, or the stream's
+   * receiver cannot be built within the connection's memory budget.
+   */
   receive(streamIndex: number, byteIndex: bigint, payload: Uint8Array, now: number): boolean {
     if (streamIndex >= this.recvFormats.length || byteIndex > BigInt(Number.MAX_SAFE_INTEGER)) return false;
     let r = this.receivers[streamIndex];
     if (r === undefined) {
+      if (this.unusable.has(streamIndex)) return false;
       const format = this.recvFormats[streamIndex]!;
       const options = this.factory?.(this.peer, streamIndex, format) ?? {};
-      r = new StreamReceiver(format, { startIndex: 0, ...options });
+      try {
+        r = new StreamReceiver(format, { startIndex: 0, ...options, maxBufferBytes: Math.min(options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES, this.budget) });
+      } catch {
+        // The format needs more memory than the budget allows (or is otherwise unusable).
+        this.unusable.add(streamIndex);
+        return false;
+      }
+      this.budget -= r.memoryBytes;
       this.receivers[streamIndex] = r;
     }
     r.push(Number(byteIndex), payload, now);
