@@ -9,6 +9,7 @@ import { sampleSize, SampleType } from './format.js';
  */
 
 const TWO_POW_32 = 0x1_0000_0000;
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const TWO_POW_63 = 2 ** 63;
 
 function view(bytes: Uint8Array): DataView {
@@ -90,7 +91,8 @@ export function toFloat32(type: SampleType, bytes: Uint8Array, out: Float32Array
       break;
     }
     case SampleType.F32:
-      for (let i = 0; i < count; i++) out[i] = dv.getFloat32(4 * i, true);
+      if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
+      else for (let i = 0; i < count; i++) out[i] = dv.getFloat32(4 * i, true);
       break;
     case SampleType.F64:
       for (let i = 0; i < count; i++) out[i] = dv.getFloat64(8 * i, true);
@@ -162,7 +164,8 @@ export function fromFloat32(type: SampleType, input: Float32Array, out: Uint8Arr
       break;
     }
     case SampleType.F32:
-      for (let i = 0; i < count; i++) dv.setFloat32(4 * i, input[i]!, true);
+      if (LITTLE_ENDIAN && out.byteOffset % 4 === 0) new Float32Array(out.buffer, out.byteOffset, count).set(input.subarray(0, count));
+      else for (let i = 0; i < count; i++) dv.setFloat32(4 * i, input[i]!, true);
       break;
     case SampleType.F64:
       for (let i = 0; i < count; i++) dv.setFloat64(8 * i, input[i]!, true);
