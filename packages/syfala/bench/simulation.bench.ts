@@ -1,22 +1,11 @@
 // The end-to-end check on a virtual clock (the same harness as test/e2e.test.ts): 10 minutes
 // (1 with BENCH_QUICK=1) over 5% loss, 5% duplication, 5% reordering, clocks 200 ppm apart.
 // Prints what the receivers measured and how long the simulation took in wall-clock time.
-import { SampleType } from '@proto/syfala';
-import { runSim } from '../test/sim.js';
+import { impairedScenario, runSim } from '../test/sim.js';
 
 const minutes = process.env['BENCH_QUICK'] === '1' ? 1 : 10;
 const t0 = performance.now();
-const r = runSim({
-  durationMs: minutes * 60_000,
-  network: { loss: 0.05, duplicate: 0.05, reorder: 0.05, delayMs: 2, jitterMs: 3, reorderDelayMs: 60, seed: 0x5eed },
-  serverPpm: 100,
-  clientPpm: -100,
-  down: { sampleRate: 48_000, channelCount: 2, bufferSize: 32, sampleType: SampleType.I32 },
-  up: { sampleRate: 48_000, channelCount: 1, bufferSize: 32, sampleType: SampleType.I16 },
-  targetLatencyMs: 40,
-  maxLatencyMs: 80,
-  settleMs: 30_000,
-});
+const r = runSim(impairedScenario(minutes * 60_000));
 const wall = performance.now() - t0;
 const rows = [
   ['stream', 'received', 'lost', 'late', 'duplicate', 'concealed (spans)', 'drift ppm', 'removed / inserted frames', 'max level after 30 s', 'tap mismatches'],

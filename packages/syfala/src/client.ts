@@ -1,9 +1,8 @@
-import { newCounters, Outbox, RefusalList, resolveTiming, Retry } from './engine.js';
-import type { CommonEvent, Decision, DisconnectReason, EngineCounters, PeerId, ResolvedTiming, TimingOptions, Transmit } from './engine.js';
+import { EngineCore, RefusalList, Retry } from './engine.js';
+import type { CommonEvent, Decision, PeerId, SessionBase, TimingOptions } from './engine.js';
 import { decodeExtension, withExtension } from './extension.js';
 import { streamFormatsEqual, type FormatLimits, type StreamFormats } from './format.js';
-import { CLIENT_TAG, decodeServerMessage } from './messages.js';
-import type { StreamReceiver } from './receiver.js';
+import { CLIENT_TAG, decodeServerMessage, type Decoded, type ServerMessage } from './messages.js';
 import { ConnectionStreams, type ReceiverFactory } from './streams.js';
 
 export interface ClientOptions extends TimingOptions {
@@ -39,18 +38,12 @@ export type ClientEvent =
   /** The server offers the TCP control plane on `tcpPort` (same host); connect to it to use it. */
   | { readonly type: 'control-plane'; readonly peer: PeerId; readonly tcpPort: number };
 
-interface ServerSession {
-  readonly peer: PeerId;
+interface ServerSession extends SessionBase {
   readonly formats: StreamFormats;
   io: IOState;
-  lastHeard: number;
-  nextHeartbeat: number;
   readonly ioRetry: Retry;
-  readonly streams: ConnectionStreams;
 }
 
-const HEARTBEAT = Uint8Array.of(CLIENT_TAG.Heartbeat);
-const DISCONNECT = Uint8Array.of(CLIENT_TAG.Disconnect);
 const START_IO = Uint8Array.of(CLIENT_TAG.StartIO);
 const STOP_IO = Uint8Array.of(CLIENT_TAG.StopIO);
 
@@ -62,23 +55,16 @@ const STOP_IO = Uint8Array.of(CLIENT_TAG.StopIO);
  * StopIO really sends StopIO); a repeated Connect is re-acknowledged with the same answer;
  * heartbeats go out every period regardless of audio; `close()` sends Disconnect.
  */
-export class SyfalaClient {
-  readonly counters: EngineCounters = newCounters();
-  private readonly t: ResolvedTiming;
+export class SyfalaClient extends EngineCore<ServerSession, ServerMessage, ClientEvent> {
   private readonly options: ClientOptions;
-  private readonly sessions = new Map<PeerId, ServerSession>();
   private readonly refused = new RefusalList();
-  private readonly outbox: Outbox;
   private readonly discoveryMessage: Uint8Array;
   private discovering = false;
   private nextDiscovery = Infinity;
-  private events: ClientEvent[] = [];
-  private closed = false;
 
   constructor(options: ClientOptions = {}) {
+    super(options, Uint8Array.of(CLIENT_TAG.Heartbeat), Uint8Array.of(CLIENT_TAG.Disconnect));
     this.options = options;
-    this.t = resolveTiming(options);
-    this.outbox = new Outbox(this.t.maxQueue, this.counters);
     const plain = Uint8Array.of(CLIENT_TAG.Discovery);
     this.discoveryMessage = options.tcpControl === true ? withExtension(plain, { tcpControl: true, tcpPort: 0 }) : plain;
   }
@@ -99,28 +85,16 @@ export class SyfalaClient {
     this.outbox.push({ to: target, data: this.discoveryMessage, kind: 'discovery' });
   }
 
-  /** Handles one datagram from `from`. Never throws for network input. */
-  push(data: Uint8Array, now: number, from: PeerId): void {
-    this.counters.datagramsIn++;
-    if (this.closed) return;
-    let decoded;
-    try {
-      decoded = decodeServerMessage(data, this.options.limits);
-    } catch {
-      this.counters.malformed++;
-      return;
-    }
-    const m = decoded.message;
-    const s = this.sessions.get(from);
+  protected decode(data: Uint8Array): Decoded<ServerMessage> {
+    return decodeServerMessage(data, this.options.limits);
+  }
+
+  protected handle(m: ServerMessage, rest: Uint8Array, from: PeerId, s: ServerSession | undefined, now: number): void {
     if (m.type === 'Connect') {
-      this.onConnect(from, s, m.formats, data.subarray(decoded.length), now);
+      this.onConnect(from, s, m.formats, rest, now);
       return;
     }
-    if (s === undefined) {
-      this.counters.unexpected++;
-      return;
-    }
-    s.lastHeard = now;
+    if (!this.touch(s, now)) return;
     switch (m.type) {
       case 'Heartbeat':
         return;
@@ -138,7 +112,7 @@ export class SyfalaClient {
       case 'StartIORefused':
         if (s.io === 'start-pending') {
           this.setIO(s, 'inactive');
-          this.events.push({ type: 'io-refused', peer: s.peer, request: 'start' });
+          this.emit({ type: 'io-refused', peer: s.peer, request: 'start' });
         } else this.counters.unexpected++;
         return;
       case 'StopIOSuccess':
@@ -151,7 +125,7 @@ export class SyfalaClient {
       case 'StopIORefused':
         if (s.io === 'stop-pending') {
           this.setIO(s, 'active');
-          this.events.push({ type: 'io-refused', peer: s.peer, request: 'stop' });
+          this.emit({ type: 'io-refused', peer: s.peer, request: 'stop' });
         } else this.counters.unexpected++;
         return;
       case 'Audio':
@@ -195,25 +169,25 @@ export class SyfalaClient {
     };
     this.sessions.set(peer, session);
     this.sendResult(peer, CLIENT_TAG.ConnectionSuccess);
-    this.events.push({ type: 'connected', peer, formats });
+    this.emit({ type: 'connected', peer, formats });
     if (this.options.tcpControl === true && ext !== undefined && ext.tcpControl && ext.tcpPort !== 0) {
-      this.events.push({ type: 'control-plane', peer, tcpPort: ext.tcpPort });
+      this.emit({ type: 'control-plane', peer, tcpPort: ext.tcpPort });
     }
     if (this.options.autoStart === true) this.startIO(peer, now);
   }
 
   private sendResult(peer: PeerId, tag: number): void {
-    this.outbox.push({ to: peer, data: Uint8Array.of(tag), kind: 'control' });
+    this.control(peer, Uint8Array.of(tag));
   }
 
   private setIO(s: ServerSession, io: IOState): void {
     const was = s.io;
     s.io = io;
     if (io === 'active' || io === 'inactive') s.ioRetry.stop();
-    if (io === 'active' && was === 'start-pending') this.events.push({ type: 'io-started', peer: s.peer });
+    if (io === 'active' && was === 'start-pending') this.emit({ type: 'io-started', peer: s.peer });
     if (io === 'inactive' && (was === 'stop-pending' || was === 'active')) {
       s.streams.flush();
-      this.events.push({ type: 'io-stopped', peer: s.peer });
+      this.emit({ type: 'io-stopped', peer: s.peer });
     }
   }
 
@@ -225,7 +199,7 @@ export class SyfalaClient {
     s.io = 'start-pending';
     s.streams.reset();
     s.ioRetry.start(now, this.t);
-    this.outbox.push({ to: peer, data: START_IO, kind: 'control' });
+    this.control(peer, START_IO);
     return true;
   }
 
@@ -236,18 +210,19 @@ export class SyfalaClient {
     if (s.io === 'inactive' || s.io === 'stop-pending') return true;
     s.io = 'stop-pending';
     s.ioRetry.start(now, this.t);
-    this.outbox.push({ to: peer, data: STOP_IO, kind: 'control' });
+    this.control(peer, STOP_IO);
     return true;
   }
 
-  private drop(s: ServerSession, reason: DisconnectReason, notify: boolean): void {
-    if (notify) this.outbox.push({ to: s.peer, data: DISCONNECT, kind: 'control' });
-    if (s.io !== 'inactive') s.streams.flush();
-    this.sessions.delete(s.peer);
-    this.events.push({ type: 'disconnected', peer: s.peer, reason });
+  protected ioActive(s: ServerSession): boolean {
+    return s.io === 'active';
   }
 
-  private runTimers(now: number): void {
+  protected endIO(s: ServerSession): void {
+    if (s.io !== 'inactive') s.streams.flush();
+  }
+
+  protected runTimers(now: number): void {
     if (this.discovering && now >= this.nextDiscovery) {
       for (const target of this.options.discoveryTargets ?? []) this.discover(target);
       this.nextDiscovery = Math.max(this.nextDiscovery + (this.options.discoveryIntervalMs ?? 250), now);
@@ -261,23 +236,14 @@ export class SyfalaClient {
         const request = s.io === 'start-pending' ? 'start' : 'stop';
         if (s.ioRetry.fire(now, this.t)) {
           this.counters.retransmissions++;
-          this.outbox.push({ to: s.peer, data: request === 'start' ? START_IO : STOP_IO, kind: 'control' });
+          this.control(s.peer, request === 'start' ? START_IO : STOP_IO);
         } else {
           this.setIO(s, request === 'start' ? 'inactive' : 'active');
-          this.events.push({ type: 'io-timeout', peer: s.peer, request });
+          this.emit({ type: 'io-timeout', peer: s.peer, request });
         }
       }
-      if (now >= s.nextHeartbeat) {
-        this.outbox.push({ to: s.peer, data: HEARTBEAT, kind: 'control' });
-        s.nextHeartbeat = Math.max(s.nextHeartbeat + this.t.heartbeat, now);
-      }
+      this.heartbeat(s, now);
     }
-  }
-
-  /** The next datagram to send, or undefined. Runs due timers first. */
-  poll(now: number): Transmit | undefined {
-    this.runTimers(now);
-    return this.outbox.shift();
   }
 
   /** When `poll` must be called next (ms), or undefined when no timer runs. */
@@ -287,39 +253,14 @@ export class SyfalaClient {
     return d === Infinity ? undefined : d;
   }
 
-  takeEvents(): ClientEvent[] {
-    const e = this.events;
-    this.events = [];
-    return e;
-  }
-
-  /** Queues audio for the server's output stream `streamIndex` (IO must be active). False if not sent. */
-  sendAudio(peer: PeerId, streamIndex: number, bytes: Uint8Array): boolean {
-    const s = this.sessions.get(peer);
-    if (s === undefined || s.io !== 'active') return false;
-    return s.streams.send(streamIndex, bytes, (data) => this.outbox.push({ to: peer, data, kind: 'audio' }));
-  }
-
-  /** Receiver of the server's input stream `streamIndex`, once data arrived. */
-  receiver(peer: PeerId, streamIndex: number): StreamReceiver | undefined {
-    return this.sessions.get(peer)?.streams.receiver(streamIndex);
-  }
-
   /** Connected servers, their formats and IO state. */
   servers(): { peer: PeerId; formats: StreamFormats; io: IOState }[] {
     return [...this.sessions.values()].map((s) => ({ peer: s.peer, formats: s.formats, io: s.io }));
   }
 
-  /** Disconnects from one server (sends Disconnect). */
-  disconnect(peer: PeerId): void {
-    const s = this.sessions.get(peer);
-    if (s !== undefined) this.drop(s, 'disconnect', true);
-  }
-
   /** Sends Disconnect to every server, stops discovery and stops answering. Poll afterwards. */
-  close(): void {
+  override close(): void {
     this.stopDiscovery();
-    for (const s of [...this.sessions.values()]) this.drop(s, 'shutdown', true);
-    this.closed = true;
+    super.close();
   }
 }

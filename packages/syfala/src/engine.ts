@@ -1,4 +1,7 @@
 import type { StreamFormats } from './format.js';
+import type { Decoded } from './messages.js';
+import type { StreamReceiver } from './receiver.js';
+import type { ConnectionStreams } from './streams.js';
 
 /** An opaque peer address chosen by the transport, e.g. `"127.0.0.1:6910"` or `"[::1]:6911"`. */
 export type PeerId = string;
@@ -170,5 +173,130 @@ export class RefusalList {
       return false;
     }
     return true;
+  }
+}
+
+/** What both engines keep per peer. */
+export interface SessionBase {
+  readonly peer: PeerId;
+  lastHeard: number;
+  nextHeartbeat: number;
+  readonly streams: ConnectionStreams;
+}
+
+/**
+ * The parts SyfalaServer and SyfalaClient share: the send queue, events, heartbeats, audio
+ * sending, disconnection and the sans-IO `poll` / `takeEvents` surface.
+ */
+export abstract class EngineCore<S extends SessionBase, M, E extends { readonly type: string }> {
+  readonly counters: EngineCounters = newCounters();
+  protected readonly t: ResolvedTiming;
+  protected readonly outbox: Outbox;
+  protected readonly sessions = new Map<PeerId, S>();
+  protected events: E[] = [];
+  protected closed = false;
+
+  constructor(
+    timing: TimingOptions,
+    private readonly heartbeatMessage: Uint8Array,
+    private readonly disconnectMessage: Uint8Array,
+  ) {
+    this.t = resolveTiming(timing);
+    this.outbox = new Outbox(this.t.maxQueue, this.counters);
+  }
+
+  /** Decodes one datagram (throws TruncatedError or MalformedError). */
+  protected abstract decode(data: Uint8Array): Decoded<M>;
+  /** Acts on a decoded message; `rest` is what followed it in the datagram. */
+  protected abstract handle(message: M, rest: Uint8Array, from: PeerId, session: S | undefined, now: number): void;
+  /** Runs the timers that are due at `now`. */
+  protected abstract runTimers(now: number): void;
+  /** True while audio may be sent to the session. */
+  protected abstract ioActive(s: S): boolean;
+  /** Ends the session's IO before it is forgotten. */
+  protected abstract endIO(s: S): void;
+
+  /** Handles one datagram from `from`. Never throws for network input: bad datagrams are counted and dropped. */
+  push(data: Uint8Array, now: number, from: PeerId): void {
+    this.counters.datagramsIn++;
+    if (this.closed) return;
+    let decoded: Decoded<M>;
+    try {
+      decoded = this.decode(data);
+    } catch {
+      this.counters.malformed++;
+      return;
+    }
+    this.handle(decoded.message, data.subarray(decoded.length), from, this.sessions.get(from), now);
+  }
+
+  /** For a message that needs a session: counts a stray one, else notes that the peer is alive. */
+  protected touch(s: S | undefined, now: number): s is S {
+    if (s === undefined) {
+      this.counters.unexpected++;
+      return false;
+    }
+    s.lastHeard = now;
+    return true;
+  }
+
+  protected control(peer: PeerId, data: Uint8Array): void {
+    this.outbox.push({ to: peer, data, kind: 'control' });
+  }
+
+  protected emit(event: E | CommonEvent): void {
+    this.events.push(event as E);
+  }
+
+  /** Sends a heartbeat when one is due; every period, whatever else is sent. */
+  protected heartbeat(s: S, now: number): void {
+    if (now < s.nextHeartbeat) return;
+    this.control(s.peer, this.heartbeatMessage);
+    s.nextHeartbeat = Math.max(s.nextHeartbeat + this.t.heartbeat, now);
+  }
+
+  /** Forgets a session, optionally telling the peer. */
+  protected drop(s: S, reason: DisconnectReason, notify: boolean): void {
+    if (notify) this.control(s.peer, this.disconnectMessage);
+    this.endIO(s);
+    this.sessions.delete(s.peer);
+    this.emit({ type: 'disconnected', peer: s.peer, reason });
+  }
+
+  /** The next datagram to send, or undefined. Runs due timers first. */
+  poll(now: number): Transmit | undefined {
+    this.runTimers(now);
+    return this.outbox.shift();
+  }
+
+  /** Events since the last call. */
+  takeEvents(): E[] {
+    const e = this.events;
+    this.events = [];
+    return e;
+  }
+
+  /** Queues audio for stream `streamIndex` to `peer` (its IO must be active). False if not sent. */
+  sendAudio(peer: PeerId, streamIndex: number, bytes: Uint8Array): boolean {
+    const s = this.sessions.get(peer);
+    if (s === undefined || !this.ioActive(s)) return false;
+    return s.streams.send(streamIndex, bytes, (data) => this.outbox.push({ to: peer, data, kind: 'audio' }));
+  }
+
+  /** Receiver of the stream `streamIndex` that `peer` sends us, once data arrived. */
+  receiver(peer: PeerId, streamIndex: number): StreamReceiver | undefined {
+    return this.sessions.get(peer)?.streams.receiver(streamIndex);
+  }
+
+  /** Disconnects one peer (sends Disconnect). */
+  disconnect(peer: PeerId): void {
+    const s = this.sessions.get(peer);
+    if (s !== undefined) this.drop(s, 'disconnect', true);
+  }
+
+  /** Sends Disconnect to every peer and stops answering. Poll afterwards to send them. */
+  close(): void {
+    for (const s of [...this.sessions.values()]) this.drop(s, 'shutdown', true);
+    this.closed = true;
   }
 }

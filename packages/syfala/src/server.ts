@@ -1,9 +1,8 @@
-import { newCounters, Outbox, RefusalList, resolveTiming, Retry } from './engine.js';
-import type { CommonEvent, Decision, DisconnectReason, EngineCounters, PeerId, ResolvedTiming, TimingOptions, Transmit } from './engine.js';
+import { EngineCore, RefusalList, Retry } from './engine.js';
+import type { CommonEvent, Decision, PeerId, SessionBase, TimingOptions } from './engine.js';
 import { decodeExtension, withExtension } from './extension.js';
 import { validateStreamFormats, type StreamFormats } from './format.js';
-import { decodeClientMessage, encodeServerMessage, SERVER_TAG } from './messages.js';
-import type { StreamReceiver } from './receiver.js';
+import { decodeClientMessage, encodeServerMessage, SERVER_TAG, type ClientMessage, type Decoded } from './messages.js';
 import { ConnectionStreams, type ReceiverFactory } from './streams.js';
 
 export interface ServerOptions extends TimingOptions {
@@ -31,19 +30,13 @@ export type ServerEvent = CommonEvent | { readonly type: 'connection-rejected'; 
 
 type ClientState = 'connecting' | 'connected';
 
-interface ClientSession {
-  readonly peer: PeerId;
+interface ClientSession extends SessionBase {
   state: ClientState;
   io: boolean;
   tcpControl: boolean;
-  lastHeard: number;
-  nextHeartbeat: number;
   readonly connectRetry: Retry;
-  readonly streams: ConnectionStreams;
 }
 
-const HEARTBEAT = Uint8Array.of(SERVER_TAG.Heartbeat);
-const DISCONNECT = Uint8Array.of(SERVER_TAG.Disconnect);
 
 /**
  * Sans-IO Syfala server. Feed datagrams with `push(data, now, from)`, send what `poll(now)`
@@ -53,52 +46,33 @@ const DISCONNECT = Uint8Array.of(SERVER_TAG.Disconnect);
  * Discovery, StartIO and StopIO are re-acknowledged idempotently; heartbeats go out every period
  * regardless of audio; silent clients time out; `close()` sends Disconnect to everyone.
  */
-export class SyfalaServer {
+export class SyfalaServer extends EngineCore<ClientSession, ClientMessage, ServerEvent> {
   readonly formats: StreamFormats;
-  readonly counters: EngineCounters = newCounters();
-  private readonly t: ResolvedTiming;
   private readonly options: ServerOptions;
-  private readonly sessions = new Map<PeerId, ClientSession>();
   private readonly refused = new RefusalList();
-  private readonly outbox: Outbox;
   private readonly connectPlain: Uint8Array;
   private readonly connectExtended: Uint8Array | undefined;
-  private events: ServerEvent[] = [];
-  private closed = false;
 
   constructor(options: ServerOptions) {
     validateStreamFormats(options.formats);
+    super(options, Uint8Array.of(SERVER_TAG.Heartbeat), Uint8Array.of(SERVER_TAG.Disconnect));
     this.options = options;
     this.formats = options.formats;
-    this.t = resolveTiming(options);
-    this.outbox = new Outbox(this.t.maxQueue, this.counters);
     this.connectPlain = encodeServerMessage({ type: 'Connect', formats: options.formats });
     const port = options.tcpControlPort;
     this.connectExtended = port === undefined || port === 0 ? undefined : withExtension(this.connectPlain, { tcpControl: true, tcpPort: port });
   }
 
-  /** Handles one datagram from `from`. Never throws for network input: bad datagrams are counted and dropped. */
-  push(data: Uint8Array, now: number, from: PeerId): void {
-    this.counters.datagramsIn++;
-    if (this.closed) return;
-    let decoded;
-    try {
-      decoded = decodeClientMessage(data);
-    } catch {
-      this.counters.malformed++;
-      return;
-    }
-    const m = decoded.message;
-    const s = this.sessions.get(from);
+  protected decode(data: Uint8Array): Decoded<ClientMessage> {
+    return decodeClientMessage(data);
+  }
+
+  protected handle(m: ClientMessage, rest: Uint8Array, from: PeerId, s: ClientSession | undefined, now: number): void {
     if (m.type === 'Discovery') {
-      this.onDiscovery(from, s, data.subarray(decoded.length), now);
+      this.onDiscovery(from, s, rest, now);
       return;
     }
-    if (s === undefined) {
-      this.counters.unexpected++;
-      return;
-    }
-    s.lastHeard = now;
+    if (!this.touch(s, now)) return;
     switch (m.type) {
       case 'ConnectionSuccess':
         if (s.state === 'connecting') this.establish(s, now);
@@ -109,8 +83,8 @@ export class SyfalaServer {
         const result = m.type === 'ConnectionFailed' ? 'failed' : 'refused';
         if (result === 'refused') this.refused.add(from, now + (this.options.refusalHoldMs ?? 60_000));
         this.sessions.delete(from);
-        this.events.push({ type: 'connection-rejected', peer: from, result });
-        if (s.state === 'connected') this.events.push({ type: 'disconnected', peer: from, reason: 'disconnect' });
+        this.emit({ type: 'connection-rejected', peer: from, result });
+        if (s.state === 'connected') this.emit({ type: 'disconnected', peer: from, reason: 'disconnect' });
         return;
       }
       case 'Disconnect':
@@ -164,19 +138,18 @@ export class SyfalaServer {
   }
 
   private sendConnect(s: ClientSession): void {
-    const data = s.tcpControl && this.connectExtended !== undefined ? this.connectExtended : this.connectPlain;
-    this.outbox.push({ to: s.peer, data, kind: 'control' });
+    this.control(s.peer, s.tcpControl && this.connectExtended !== undefined ? this.connectExtended : this.connectPlain);
   }
 
   private establish(s: ClientSession, now: number): void {
     s.state = 'connected';
     s.connectRetry.stop();
     s.nextHeartbeat = now;
-    this.events.push({ type: 'connected', peer: s.peer, formats: this.formats });
+    this.emit({ type: 'connected', peer: s.peer, formats: this.formats });
   }
 
   private reply(s: ClientSession, tag: number): void {
-    this.outbox.push({ to: s.peer, data: Uint8Array.of(tag), kind: 'control' });
+    this.control(s.peer, Uint8Array.of(tag));
   }
 
   private onStartIO(s: ClientSession): void {
@@ -188,7 +161,7 @@ export class SyfalaServer {
     if (d === 'success') {
       s.streams.reset();
       s.io = true;
-      this.events.push({ type: 'io-started', peer: s.peer });
+      this.emit({ type: 'io-started', peer: s.peer });
     }
     this.reply(s, d === 'success' ? SERVER_TAG.StartIOSuccess : d === 'failed' ? SERVER_TAG.StartIOFailed : SERVER_TAG.StartIORefused);
   }
@@ -206,17 +179,18 @@ export class SyfalaServer {
   private stopStreams(s: ClientSession): void {
     s.streams.flush();
     s.io = false;
-    this.events.push({ type: 'io-stopped', peer: s.peer });
+    this.emit({ type: 'io-stopped', peer: s.peer });
   }
 
-  private drop(s: ClientSession, reason: DisconnectReason, notify: boolean): void {
-    if (notify) this.outbox.push({ to: s.peer, data: DISCONNECT, kind: 'control' });
+  protected ioActive(s: ClientSession): boolean {
+    return s.io;
+  }
+
+  protected endIO(s: ClientSession): void {
     if (s.io) this.stopStreams(s);
-    this.sessions.delete(s.peer);
-    this.events.push({ type: 'disconnected', peer: s.peer, reason });
   }
 
-  private runTimers(now: number): void {
+  protected runTimers(now: number): void {
     for (const s of this.sessions.values()) {
       if (now >= s.lastHeard + this.t.timeout && s.state === 'connected') {
         this.drop(s, 'timeout', false);
@@ -231,17 +205,8 @@ export class SyfalaServer {
           continue;
         }
       }
-      if (s.state === 'connected' && now >= s.nextHeartbeat) {
-        this.outbox.push({ to: s.peer, data: HEARTBEAT, kind: 'control' });
-        s.nextHeartbeat = Math.max(s.nextHeartbeat + this.t.heartbeat, now);
-      }
+      if (s.state === 'connected') this.heartbeat(s, now);
     }
-  }
-
-  /** The next datagram to send, or undefined. Runs due timers first. */
-  poll(now: number): Transmit | undefined {
-    this.runTimers(now);
-    return this.outbox.shift();
   }
 
   /** When `poll` must be called next (ms), or undefined when no timer runs. */
@@ -254,20 +219,6 @@ export class SyfalaServer {
     return d === Infinity ? undefined : d;
   }
 
-  /** Events since the last call. */
-  takeEvents(): ServerEvent[] {
-    const e = this.events;
-    this.events = [];
-    return e;
-  }
-
-  /** Queues audio for input stream `streamIndex` to `peer` (its IO must be active). False if not sent. */
-  sendAudio(peer: PeerId, streamIndex: number, bytes: Uint8Array): boolean {
-    const s = this.sessions.get(peer);
-    if (s === undefined || !s.io) return false;
-    return s.streams.send(streamIndex, bytes, (data) => this.outbox.push({ to: peer, data, kind: 'audio' }));
-  }
-
   /** Queues the same audio to every client whose IO is active; returns how many. */
   broadcastAudio(streamIndex: number, bytes: Uint8Array): number {
     let n = 0;
@@ -275,25 +226,9 @@ export class SyfalaServer {
     return n;
   }
 
-  /** Receiver of the client → server output stream `streamIndex` of `peer`, once data arrived. */
-  receiver(peer: PeerId, streamIndex: number): StreamReceiver | undefined {
-    return this.sessions.get(peer)?.streams.receiver(streamIndex);
-  }
-
   /** Clients and their state. */
   clients(): { peer: PeerId; state: ClientState; io: boolean; tcpControl: boolean }[] {
     return [...this.sessions.values()].map((s) => ({ peer: s.peer, state: s.state, io: s.io, tcpControl: s.tcpControl }));
   }
 
-  /** Disconnects one client (sends Disconnect). */
-  disconnect(peer: PeerId): void {
-    const s = this.sessions.get(peer);
-    if (s !== undefined) this.drop(s, 'disconnect', true);
-  }
-
-  /** Sends Disconnect to every client and stops answering. Poll afterwards to send them. */
-  close(): void {
-    for (const s of [...this.sessions.values()]) this.drop(s, 'shutdown', true);
-    this.closed = true;
-  }
 }

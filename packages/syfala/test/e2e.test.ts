@@ -1,25 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SampleType } from '@proto/syfala';
-import { runSim, type SimResult } from './sim.js';
+import { impairedScenario, runSim, type SimResult } from './sim.js';
 
 const TEN_MINUTES = 10 * 60 * 1000;
 
 describe('end to end over an impaired in-memory network, clocks 200 ppm apart', () => {
-  // 5% loss, 5% duplication, 5% reordering (held back up to 60 ms, beyond the 40 ms target, so some
-  // data arrives late), 2–5 ms delay; server clock +100 ppm, client clock −100 ppm; 10 minutes.
   let r: SimResult;
   beforeAll(() => {
-    r = runSim({
-      durationMs: TEN_MINUTES,
-      network: { loss: 0.05, duplicate: 0.05, reorder: 0.05, delayMs: 2, jitterMs: 3, reorderDelayMs: 60, seed: 0x5eed },
-      serverPpm: 100,
-      clientPpm: -100,
-      down: { sampleRate: 48_000, channelCount: 2, bufferSize: 32, sampleType: SampleType.I32 },
-      up: { sampleRate: 48_000, channelCount: 1, bufferSize: 32, sampleType: SampleType.I16 },
-      targetLatencyMs: 40,
-      maxLatencyMs: 80,
-      settleMs: 30_000,
-    });
+    r = runSim(impairedScenario(TEN_MINUTES));
   });
 
   it('keeps the connection for the whole run', () => {

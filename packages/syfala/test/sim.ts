@@ -2,7 +2,7 @@
 // MemoryNetwork, each with its own clock (rate error in ppm, offset), audio produced at the
 // sender's clock and played out at the receiver's clock, and the receivers' recording taps
 // checked against the generator byte for byte.
-import { frameSize, MemoryNetwork, sampleSize, SyfalaClient, SyfalaServer, type Format, type MemoryNetworkOptions, type ReceiverStats } from '@proto/syfala';
+import { frameSize, MemoryNetwork, SampleType, SyfalaClient, SyfalaServer, type Format, type MemoryNetworkOptions, type ReceiverStats } from '@proto/syfala';
 
 /** Deterministic, position-addressable test signal: byte at stream offset p. */
 export function patternByte(stream: number, p: number): number {
@@ -110,6 +110,25 @@ class Player {
   }
 }
 
+/**
+ * The acceptance scenario: 5% loss, 5% duplication, 5% reordering (held back up to 60 ms, beyond
+ * the 40 ms target, so some data arrives late), 2–5 ms delay; server clock +100 ppm, client
+ * clock −100 ppm; 48 kHz stereo I32 down, mono I16 up; latency target 40 ms, bound 80 ms.
+ */
+export function impairedScenario(durationMs: number): SimOptions {
+  return {
+    durationMs,
+    network: { loss: 0.05, duplicate: 0.05, reorder: 0.05, delayMs: 2, jitterMs: 3, reorderDelayMs: 60, seed: 0x5eed },
+    serverPpm: 100,
+    clientPpm: -100,
+    down: { sampleRate: 48_000, channelCount: 2, bufferSize: 32, sampleType: SampleType.I32 },
+    up: { sampleRate: 48_000, channelCount: 1, bufferSize: 32, sampleType: SampleType.I16 },
+    targetLatencyMs: 40,
+    maxLatencyMs: 80,
+    settleMs: 30_000,
+  };
+}
+
 export function runSim(o: SimOptions): SimResult {
   const net = new MemoryNetwork(o.network);
   const sClock = (t: number): number => t * (1 + o.serverPpm * 1e-6) + 1_000;
@@ -188,4 +207,3 @@ export function runSim(o: SimOptions): SimResult {
   return { server, client, net, downTap, upTap, down, up, maxLevelMs, serverEvents, clientEvents };
 }
 
-export { sampleSize };

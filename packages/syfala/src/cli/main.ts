@@ -191,6 +191,29 @@ function recorder(sink: AudioSink | undefined): { tap: NonNullable<ReceiverOptio
   };
 }
 
+/**
+ * Runs `tick` every TICK_MS and `stats` every --stats-interval; returns `stop`, which also runs on
+ * SIGINT, SIGTERM and after --duration: it calls `shutdown`, prints the final statistics and exits.
+ */
+function lifecycle(tick: () => void, stats: (final: boolean) => void, shutdown: () => Promise<void>): () => Promise<void> {
+  const timer = setInterval(tick, TICK_MS);
+  const statsTimer = setInterval(() => stats(false), num('stats-interval', 1000));
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    clearInterval(statsTimer);
+    await shutdown();
+    stats(true);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  if (values.duration !== undefined) setTimeout(() => void stop(), num('duration', 0) * 1000);
+  return stop;
+}
+
 function latencyOptions(): { targetLatencyMs: number; maxLatencyMs?: number } {
   const target = num('target-latency', 40);
   const max = num('max-latency', 0);
@@ -237,41 +260,32 @@ async function runServer(): Promise<void> {
     const clients = engine.clients().map((c) => ({ ...c, receiver: engine.receiver(c.peer, 0)?.stats() }));
     emit({ event: final ? 'final' : 'stats', role: 'server', cpu: final ? cpuTotal() : cpu(), counters: engine.counters, driver: driver.counters, clients, recordedBytes: rec.written() });
   };
-  const timer = setInterval(() => {
-    const now = driver.now();
-    if (active > 0) {
-      void pacer.due(now).then((data) => {
-        if (data !== null) {
-          engine.broadcastAudio(0, data);
-          driver.kick();
-        }
-      });
-    } else pacer.reset();
-    for (const c of engine.clients()) {
-      const r = engine.receiver(c.peer, 0);
-      if (r !== undefined && !playouts.has(c.peer)) playouts.set(c.peer, new Playout(r, now));
-    }
-    for (const p of playouts.values()) p.tick(now);
-  }, TICK_MS);
-  const statsTimer = setInterval(() => stats(false), num('stats-interval', 1000));
-
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(timer);
-    clearInterval(statsTimer);
-    engine.close();
-    await driver.close();
-    await tcp?.close();
-    await sink?.close();
-    await source.close();
-    stats(true);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-  if (values.duration !== undefined) setTimeout(() => void stop(), num('duration', 0) * 1000);
+  lifecycle(
+    () => {
+      const now = driver.now();
+      if (active > 0) {
+        void pacer.due(now).then((data) => {
+          if (data !== null) {
+            engine.broadcastAudio(0, data);
+            driver.kick();
+          }
+        });
+      } else pacer.reset();
+      for (const c of engine.clients()) {
+        const r = engine.receiver(c.peer, 0);
+        if (r !== undefined && !playouts.has(c.peer)) playouts.set(c.peer, new Playout(r, now));
+      }
+      for (const p of playouts.values()) p.tick(now);
+    },
+    stats,
+    async () => {
+      engine.close();
+      await driver.close();
+      await tcp?.close();
+      await sink?.close();
+      await source.close();
+    },
+  );
 }
 
 async function runClient(): Promise<void> {
@@ -309,6 +323,7 @@ async function runClient(): Promise<void> {
   const pacer = source === undefined ? undefined : new Pacer(source);
   let ioActive = false;
   let tcpControl = false;
+  let stop = (): Promise<void> => Promise.resolve();
   const driver: EngineDriver<ClientEvent> = new EngineDriver<ClientEvent>(engine, socket, {
     onEvent: (e) => {
       if (e.type === 'connected') {
@@ -355,48 +370,39 @@ async function runClient(): Promise<void> {
   const idleExit = num('idle-exit', 1500);
   let lastReceived = 0;
   let lastChange = driver.now();
-  const timer = setInterval(() => {
-    const now = driver.now();
-    if (server === undefined) return;
-    if (ioActive && pacer !== undefined) {
-      void pacer.due(now).then((data) => {
-        if (data !== null && server !== undefined) {
-          engine.sendAudio(server, 0, data);
-          driver.kick();
-        }
-      });
-    }
-    const r = engine.receiver(server, 0);
-    if (r !== undefined) {
-      receiver = r;
-      playout ??= new Playout(r, now);
-      playout.tick(now);
-      const received = r.stats().receivedSamples;
-      if (received !== lastReceived) {
-        lastReceived = received;
-        lastChange = now;
-      } else if (idleExit > 0 && now - lastChange > idleExit && (pacer === undefined || pacer.ended)) void stop();
-    }
-  }, TICK_MS);
-  const statsTimer = setInterval(() => stats(false), num('stats-interval', 1000));
-
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(timer);
-    clearInterval(statsTimer);
-    receiver?.flush();
-    engine.close();
-    await driver.close();
-    await sink?.close();
-    await source?.close();
-    stats(true);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-  if (values.duration !== undefined) setTimeout(() => void stop(), num('duration', 0) * 1000);
+  stop = lifecycle(
+    () => {
+      const now = driver.now();
+      if (server === undefined) return;
+      if (ioActive && pacer !== undefined) {
+        void pacer.due(now).then((data) => {
+          if (data !== null && server !== undefined) {
+            engine.sendAudio(server, 0, data);
+            driver.kick();
+          }
+        });
+      }
+      const r = engine.receiver(server, 0);
+      if (r !== undefined) {
+        receiver = r;
+        playout ??= new Playout(r, now);
+        playout.tick(now);
+        const received = r.stats().receivedSamples;
+        if (received !== lastReceived) {
+          lastReceived = received;
+          lastChange = now;
+        } else if (idleExit > 0 && now - lastChange > idleExit && (pacer === undefined || pacer.ended)) void stop();
+      }
+    },
+    stats,
+    async () => {
+      receiver?.flush();
+      engine.close();
+      await driver.close();
+      await sink?.close();
+      await source?.close();
+    },
+  );
 }
 
 const command = positionals[0];
