@@ -4,7 +4,8 @@
  * (through `port.postMessage`) and `SpscRing.attach(sab)` there. Neither side allocates after
  * construction, so it is safe in a real-time audio callback.
  *
- * Layout: Int32 header [readIndex, writeIndex, capacity, kind], then `capacity` elements.
+ * Layout: Int32 header [readIndex, writeIndex, capacity, kind, consumerWaiting, 0, 0, 0], then
+ * `capacity` elements.
  * Indices run freely modulo 2^32; capacity is a power of two ≤ 2^28.
  */
 export type RingElement = 'u8' | 'i16' | 'i32' | 'f32' | 'f64';
@@ -13,9 +14,10 @@ type RingArray = Uint8Array | Int16Array | Int32Array | Float32Array | Float64Ar
 
 const KINDS: readonly RingElement[] = ['u8', 'i16', 'i32', 'f32', 'f64'];
 const CTORS = [Uint8Array, Int16Array, Int32Array, Float32Array, Float64Array] as const;
-const HEADER_BYTES = 16;
+const HEADER_BYTES = 32;
 const READ = 0;
 const WRITE = 1;
+const WAITING = 4;
 const MAX_CAPACITY = 1 << 28;
 
 export class SpscRing<A extends RingArray = Float32Array> {
@@ -30,7 +32,7 @@ export class SpscRing<A extends RingArray = Float32Array> {
   private constructor(sab: SharedArrayBuffer) {
     if (sab.byteLength < HEADER_BYTES) throw new RangeError('SharedArrayBuffer too small for a ring header');
     this.sab = sab;
-    this.header = new Int32Array(sab, 0, 4);
+    this.header = new Int32Array(sab, 0, HEADER_BYTES / 4);
     const capacity = this.header[2]!;
     const kindIndex = this.header[3]!;
     const Ctor = CTORS[kindIndex];
@@ -51,7 +53,7 @@ export class SpscRing<A extends RingArray = Float32Array> {
     let capacity = 1;
     while (capacity < minCapacity) capacity *= 2;
     const sab = new SharedArrayBuffer(HEADER_BYTES + capacity * CTORS[kindIndex]!.BYTES_PER_ELEMENT);
-    const header = new Int32Array(sab, 0, 4);
+    const header = new Int32Array(sab, 0, HEADER_BYTES / 4);
     header[2] = capacity;
     header[3] = kindIndex;
     return new SpscRing(sab);
@@ -83,7 +85,8 @@ export class SpscRing<A extends RingArray = Float32Array> {
     this.data.set(src.subarray(0, first) as never, at);
     if (n > first) this.data.set(src.subarray(first, n) as never, 0);
     Atomics.store(this.header, WRITE, (w + n) | 0);
-    Atomics.notify(this.header, WRITE);
+    // Sequentially consistent: a consumer that set WAITING before this load sees the new index.
+    if (Atomics.load(this.header, WAITING) !== 0) Atomics.notify(this.header, WRITE);
     return n;
   }
 
@@ -106,8 +109,10 @@ export class SpscRing<A extends RingArray = Float32Array> {
    * thread): waits until data is readable or `timeoutMs` passes. Returns the elements readable.
    */
   waitReadable(timeoutMs: number): number {
+    Atomics.store(this.header, WAITING, 1);
     const w = Atomics.load(this.header, WRITE);
     if (((w - Atomics.load(this.header, READ)) >>> 0) === 0) Atomics.wait(this.header, WRITE, w, timeoutMs);
+    Atomics.store(this.header, WAITING, 0);
     return this.availableRead();
   }
 }

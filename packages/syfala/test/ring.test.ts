@@ -32,31 +32,21 @@ describe('SpscRing', () => {
   it('moves a counted sequence intact between worker_threads', async () => {
     const ring = SpscRing.create(1024, 'i32');
     const total = 200_000;
-    // The producer runs in a worker (plain JS: workers do not share the test's TypeScript loader).
-    const producer = new Worker(
-      `const { workerData } = require('node:worker_threads');
-       const h = new Int32Array(workerData.sab, 0, 4); const cap = h[2]; const data = new Int32Array(workerData.sab, 16, cap);
-       let v = 0; const deadline = Date.now() + 20000;
-       while (v < workerData.total && Date.now() < deadline) {
-         const w = Atomics.load(h, 1), r = Atomics.load(h, 0);
-         let free = cap - ((w - r) >>> 0);
-         if (free === 0) { Atomics.wait(h, 0, r, 5); continue; }
-         let n = Math.min(free, workerData.total - v, 97);
-         for (let i = 0; i < n; i++) data[(w + i) & (cap - 1)] = v++;
-         Atomics.store(h, 1, (w + n) | 0); Atomics.notify(h, 1);
-       }`,
-      { eval: true, workerData: { sab: ring.sab, total } },
-    );
+    // The producer is a worker_thread using the built package (workers do not share the test's TypeScript loader).
+    const producer = new Worker(new URL('./ring-producer.mjs', import.meta.url), { workerData: { sab: ring.sab, total }, execArgv: [] });
+    let failed: Error | undefined;
+    producer.on('error', (e) => (failed = e));
     const out = new Int32Array(333);
     let expected = 0;
     let bad = 0;
     const deadline = Date.now() + 20_000;
-    while (expected < total && Date.now() < deadline) {
+    while (expected < total && Date.now() < deadline && failed === undefined) {
       if (ring.waitReadable(50) === 0) continue;
       const n = ring.read(out);
       for (let i = 0; i < n; i++) if (out[i] !== expected++) bad++;
     }
     await producer.terminate();
+    expect(failed).toBeUndefined();
     expect(bad).toBe(0);
     expect(expected).toBe(total);
   });
