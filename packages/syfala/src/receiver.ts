@@ -70,6 +70,8 @@ const FILTER_TAU_S = 0.5;
 const LOOP_PERIOD_S = 20;
 const LOOP_DAMPING = 0.7;
 const RECENT_CONCEALED = 32;
+/** Consecutive packets more than maxGapMs behind the playout that restart the stream there. */
+const FAR_BEHIND_RESYNC = 8;
 const SILENCE_BLOCK = 16_384;
 
 /**
@@ -113,6 +115,7 @@ export class StreamReceiver {
   private integ = 0;
   private correction = 0;
   private slipAcc = 0;
+  private farBehind = 0;
 
   private received = 0;
   private late = 0;
@@ -181,8 +184,12 @@ export class StreamReceiver {
     }
     if (end <= this.readPos) {
       this.countLate(start, end);
-      return;
+      // A sender that restarted its byte stream (or a stale datagram that made us jump ahead)
+      // shows up as a run of packets far behind: follow it back after a few in a row.
+      if (this.readPos - start > this.maxGapBytes && ++this.farBehind >= FAR_BEHIND_RESYNC) this.resync(start);
+      else return;
     }
+    this.farBehind = 0;
     if (end - this.readPos > this.capacity) {
       if (start - Math.max(this.highest, this.readPos) > this.maxGapBytes) this.resync(start);
       else {
@@ -250,6 +257,7 @@ export class StreamReceiver {
 
   private resync(start: number): void {
     this.resyncs++;
+    this.farBehind = 0;
     this.spans = [];
     this.recentConcealed = [];
     this.readPos = start - (start % this.frameBytes);

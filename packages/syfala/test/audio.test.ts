@@ -169,6 +169,18 @@ describe('StreamReceiver', () => {
     expect(tap.chunks.map((c) => c[0])).toEqual([2 ** 50]);
   });
 
+  it('follows a sender back after a run of packets far behind (a stale datagram made it jump)', () => {
+    const tap = collect();
+    const r = new StreamReceiver(format, { startIndex: 0, targetLatencyMs: 1, maxGapMs: 100, onStream: tap.onStream });
+    r.push(1_000_000, new Uint8Array(4), 0); // stale, far ahead: restarts there
+    for (let i = 0; i < 8; i++) r.push(i * 4, new Uint8Array(4).fill(i + 1), 0);
+    r.push(32, new Uint8Array(4).fill(9), 0);
+    r.flush();
+    expect(r.stats().resyncs).toBe(1);
+    // The eighth packet behind (at 28) restarts the stream; what follows is contiguous with it.
+    expect(tap.chunks.filter((c) => !c[2])).toEqual([[28, [8, 8, 8, 8, 9, 9, 9, 9], false]]);
+  });
+
   it('bounds the buffer: data far beyond the maximum latency pushes the playout forward', () => {
     const r = new StreamReceiver(format, { startIndex: 0, targetLatencyMs: 10, maxLatencyMs: 20, maxGapMs: 100_000 });
     for (let i = 0; i < 100; i++) r.push(i * 400, new Uint8Array(400), 0);

@@ -50,15 +50,17 @@ function writeToneWav(path: string, format: Format, seconds: number): Uint8Array
   return pcm;
 }
 
-async function stream(format: Format, seconds: number, extraServer: string[], extraClient: string[]): Promise<{ sent: Uint8Array; got: Uint8Array; final: Line; server: Line }> {
+async function stream(format: Format, seconds: number, extraServer: string[], extraClient: string[], broadcast = false): Promise<{ sent: Uint8Array; got: Uint8Array; final: Line; server: Line }> {
   const tag = `${format.sampleType}-${extraServer.join('')}`;
   const input = join(dir, `tone-${tag}.wav`);
   const output = join(dir, `out-${tag}.wav`);
   const sent = writeToneWav(input, format, seconds);
-  const server = run(['server', '--bind', '127.0.0.1', '--port', '0', '--source', `wav:${input}`, '--json', ...extraServer]);
+  // Broadcast discovery goes to 127.255.255.255, which stays on lo; the server must bind 0.0.0.0 to hear it.
+  const server = run(['server', '--bind', broadcast ? '0.0.0.0' : '127.0.0.1', '--port', '0', '--source', `wav:${input}`, '--json', ...extraServer]);
   try {
     const listening = await server.next('listening');
-    const client = run(['client', '--bind', '127.0.0.1', '--port', '0', '--server', `127.0.0.1:${String(listening['port'])}`, '--record', output, '--json', '--idle-exit', '1000', ...extraClient]);
+    const discovery = broadcast ? ['--discover', `127.255.255.255:${String(listening['port'])}`] : ['--server', `127.0.0.1:${String(listening['port'])}`];
+    const client = run(['client', '--bind', '127.0.0.1', '--port', '0', ...discovery, '--record', output, '--json', '--idle-exit', '1000', ...extraClient]);
     const final = await client.next('final');
     expect(await client.exit).toBe(0);
     server.child.kill('SIGTERM');
@@ -120,9 +122,9 @@ describe('syfala server and syfala client as separate processes on loopback', ()
     expect(differingSamples(sent, got, 3).differ).toBeLessThanOrEqual(receiver.concealedSamples);
   }, 60_000);
 
-  it('falls back to UDP control with a client that does not offer TCP', async () => {
+  it('falls back to UDP control with a client that does not offer TCP (found by broadcast discovery)', async () => {
     const format: Format = { sampleRate: 44_100, channelCount: 1, bufferSize: 0, sampleType: SampleType.I16 };
-    const { sent, got, final, server } = await stream(format, 1, ['--tcp'], []);
+    const { sent, got, final, server } = await stream(format, 1, ['--tcp'], [], true);
     expect(final['tcpControl']).toBe(false);
     expect((server['driver'] as { tcpFramesIn: number }).tcpFramesIn).toBe(0);
     expect(got.length).toBe(sent.length);

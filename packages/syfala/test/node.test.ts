@@ -170,6 +170,34 @@ describe('node adapter on loopback', () => {
   });
 });
 
+describe('broadcast discovery on loopback (127.255.255.255 stays on lo)', () => {
+  it('finds a server with SO_BROADCAST, and cannot send the discovery without it', async () => {
+    const serverSocket = await bindUdp({ address: '0.0.0.0' });
+    const server = new SyfalaServer({ formats: { inputs: [fmt(SampleType.F32)], outputs: [] } });
+    const sd = new EngineDriver<ServerEvent>(server, serverSocket);
+    const target = `127.255.255.255:${serverSocket.address().port}`;
+    const tryDiscover = async (broadcast: boolean): Promise<{ client: SyfalaClient; driver: EngineDriver<ClientEvent> }> => {
+      const client = new SyfalaClient({ discoveryTargets: [target], discoveryIntervalMs: 20 });
+      const driver = new EngineDriver<ClientEvent>(client, await bindUdp({ address: '127.0.0.1', broadcast }));
+      client.startDiscovery(driver.now());
+      driver.kick();
+      for (let i = 0; i < 50 && client.servers().length === 0 && driver.counters.sendErrors === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      return { client, driver };
+    };
+    const without = await tryDiscover(false);
+    expect(without.driver.counters.sendErrors).toBeGreaterThan(0);
+    expect(without.client.servers()).toEqual([]);
+    await without.driver.close();
+    const ok = await tryDiscover(true);
+    expect(ok.client.servers().map((x) => x.peer)).toEqual([peerId('127.0.0.1', serverSocket.address().port)]);
+    expect(ok.driver.counters.sendErrors).toBe(0);
+    ok.client.close();
+    await ok.driver.close();
+    server.close();
+    await sd.close();
+  });
+});
+
 describe('browser safety', () => {
   it('codec and engine sources use no node:* modules and no Buffer', () => {
     const src = new URL('../src/', import.meta.url);
