@@ -14,7 +14,7 @@ export interface AudioSource {
 /** A sink of interleaved PCM in its `format`. */
 export interface AudioSink {
   readonly format: Format;
-  /** Appends bytes (any length; the sink keeps the stream's byte order). */
+  /** Appends bytes (any length, in stream order). `bytes` may be reused once the call returns: a sink copies what it keeps. */
   write(bytes: Uint8Array): Promise<void>;
   /** Finishes the output (e.g. writes a WAV header's sizes). */
   close(): Promise<void>;

@@ -56,11 +56,11 @@ export class ConnectionStreams {
     if (r === undefined) {
       if (this.unusable.has(streamIndex)) return false;
       const format = this.recvFormats[streamIndex]!;
-      const options = this.factory?.(this.peer, streamIndex, format) ?? {};
       try {
+        const options = this.factory?.(this.peer, streamIndex, format) ?? {};
         r = new StreamReceiver(format, { startIndex: 0, ...options, maxBufferBytes: Math.min(options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES, this.budget) });
       } catch {
-        // The format needs more memory than the budget allows (or is otherwise unusable).
+        // The format needs more memory than the budget allows, or the application cannot take it.
         this.unusable.add(streamIndex);
         return false;
       }

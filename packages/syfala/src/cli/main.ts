@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import {
   frameSize,
   parseSampleType,
+  sampleTypeName,
   SyfalaClient,
+  WAV_SAMPLE_TYPES,
   SyfalaServer,
   type AudioSink,
   type AudioSource,
@@ -179,15 +181,14 @@ class Pacer {
   }
 }
 
-/** A recording tap writing the stream domain into a sink, counting concealed samples. */
-function recorder(sink: AudioSink | undefined): { tap: NonNullable<ReceiverOptions['onStream']>; written: () => number } {
-  let written = 0;
-  return {
-    tap: (_byteIndex, bytes) => {
-      written += bytes.length;
-      void sink?.write(bytes.slice());
-    },
-    written: () => written,
+/** A recording tap: writes the received stream (losses concealed) into `sink` once it is set. */
+class Recorder {
+  sink: AudioSink | undefined;
+  written = 0;
+  readonly tap: NonNullable<ReceiverOptions['onStream']> = (_byteIndex, bytes) => {
+    if (this.sink === undefined) return;
+    this.written += bytes.length;
+    void this.sink.write(bytes);
   };
 }
 
@@ -227,8 +228,8 @@ async function runServer(): Promise<void> {
   const bind = values.bind ?? '0.0.0.0';
   const socket = await bindUdp({ address: bind, port: num('port', 6911) });
   const tcp = values.tcp === true || values['tcp-port'] !== undefined ? await TcpControlListener.listen(bind, num('tcp-port', 0)) : undefined;
-  const sink = values.record === undefined ? undefined : openSink(values.record, outFormat);
-  const rec = recorder(sink);
+  const rec = new Recorder();
+  if (values.record !== undefined) rec.sink = openSink(values.record, outFormat);
   let recordingPeer: PeerId | undefined;
   const engine = new SyfalaServer({
     formats: { inputs: [source.format], outputs: [outFormat] },
@@ -258,7 +259,7 @@ async function runServer(): Promise<void> {
   const cpuTotal = cpuMeter();
   const stats = (final: boolean): void => {
     const clients = engine.clients().map((c) => ({ ...c, receiver: engine.receiver(c.peer, 0)?.stats() }));
-    emit({ event: final ? 'final' : 'stats', role: 'server', cpu: final ? cpuTotal() : cpu(), counters: engine.counters, driver: driver.counters, clients, recordedBytes: rec.written() });
+    emit({ event: final ? 'final' : 'stats', role: 'server', cpu: final ? cpuTotal() : cpu(), counters: engine.counters, driver: driver.counters, clients, recordedBytes: rec.written });
   };
   lifecycle(
     () => {
@@ -282,7 +283,7 @@ async function runServer(): Promise<void> {
       engine.close();
       await driver.close();
       await tcp?.close();
-      await sink?.close();
+      await rec.sink?.close();
       await source.close();
     },
   );
@@ -294,8 +295,7 @@ async function runClient(): Promise<void> {
   const socket = await bindUdp({ address: values.bind ?? '0.0.0.0', port: num('port', 6910), broadcast: values.discover !== undefined });
   const toneFrames = values.seconds === undefined ? undefined : Math.round(num('seconds', 0) * num('rate', 48_000));
   const source = values.source === undefined ? undefined : openSource(values.source, formatFrom(''), toneFrames);
-  let sink: AudioSink | undefined;
-  const rec = recorder(undefined);
+  const rec = new Recorder();
   let server: PeerId | undefined;
   const engine = new SyfalaClient({
     discoveryTargets: [target],
@@ -304,7 +304,13 @@ async function runClient(): Promise<void> {
     maxServers: 1,
     acceptServer: (_peer, formats) => {
       const input = formats.inputs[0];
-      if (values.record !== undefined && input === undefined) return 'refused';
+      if (values.record !== undefined) {
+        const wav = !values.record.startsWith('raw:');
+        if (input === undefined || (wav && !WAV_SAMPLE_TYPES.includes(input.sampleType))) {
+          emit({ event: 'refusing', reason: input === undefined ? 'the server sends no stream to record' : `WAV cannot carry sample type ${sampleTypeName(input.sampleType)} (record to raw:PATH)` });
+          return 'refused';
+        }
+      }
       if (source !== undefined && formats.outputs[0] !== undefined) {
         const o = formats.outputs[0];
         const s = source.format;
@@ -314,9 +320,8 @@ async function runClient(): Promise<void> {
     },
     receiverOptions: (_peer, streamIndex, format) => {
       if (streamIndex !== 0 || values.record === undefined) return latencyOptions();
-      sink ??= openSink(values.record, format);
-      const s = sink;
-      return { ...latencyOptions(), onStream: (i, b, c) => (rec.tap(i, b, c), void s.write(b.slice())) };
+      rec.sink ??= openSink(values.record, format);
+      return { ...latencyOptions(), onStream: rec.tap };
     },
   });
   let playout: Playout | undefined;
@@ -364,7 +369,7 @@ async function runClient(): Promise<void> {
       driver: driver.counters,
       tcpControl,
       receiver: r?.stats() ?? null,
-      recordedBytes: rec.written(),
+      recordedBytes: rec.written,
     });
   };
   const idleExit = num('idle-exit', 1500);
@@ -399,7 +404,7 @@ async function runClient(): Promise<void> {
       receiver?.flush();
       engine.close();
       await driver.close();
-      await sink?.close();
+      await rec.sink?.close();
       await source?.close();
     },
   );
