@@ -127,12 +127,13 @@ export function encodeAudioDatagram(tag: number, streamIndex: number, byteIndex:
 
 /** Decodes the audio header at the start of `bytes` (tag included) without looking at the payload. */
 export function decodeAudioHeader(bytes: Uint8Array): AudioHeader {
-  const r = new Reader(bytes, 1);
   if (bytes.length < AUDIO_HEADER_LENGTH) throw new TruncatedError('AudioHeader', 0, AUDIO_HEADER_LENGTH, bytes.length);
-  const streamIndex = r.u32le('AudioHeader.streamIndex');
-  const byteIndex = r.u64le('AudioHeader.byteIndex');
-  const nBytes = r.u32le('AudioHeader.nBytes');
-  return { streamIndex, byteIndex, nBytes };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, AUDIO_HEADER_LENGTH);
+  const lo = view.getUint32(5, true);
+  const hi = view.getUint32(9, true);
+  // Most byte indices fit in 53 bits: build the bigint from one exact number then.
+  const byteIndex = hi < 0x20_0000 ? BigInt(hi * 0x1_0000_0000 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+  return { streamIndex: view.getUint32(1, true), byteIndex, nBytes: view.getUint32(13, true) };
 }
 
 function readAudio(bytes: Uint8Array): Decoded<AudioMessage> {

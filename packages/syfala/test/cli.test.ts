@@ -130,4 +130,28 @@ describe('syfala server and syfala client as separate processes on loopback', ()
     expect(got.length).toBe(sent.length);
     expect(differingSamples(sent, got, 2).differ).toBeLessThanOrEqual((final['receiver'] as { concealedSamples: number }).concealedSamples);
   }, 60_000);
+
+  it('streams raw PCM from stdin to stdout', async () => {
+    const format: Format = { sampleRate: 8000, channelCount: 1, bufferSize: 0, sampleType: SampleType.U8 };
+    const pcm = new ToneSource({ format, frames: 8000 }).readSync(8000)!;
+    const server = spawn(process.execPath, [cli, 'server', '--bind', '127.0.0.1', '--port', '0', '--source', 'raw:-', '--rate', '8000', '--channels', '1', '--type', 'u8', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      server.stdin.end(pcm);
+      const port = await new Promise<number>((resolve) => createInterface({ input: server.stdout }).once('line', (l) => resolve((JSON.parse(l) as { port: number }).port)));
+      const client = spawn(process.execPath, [cli, 'client', '--bind', '127.0.0.1', '--port', '0', '--server', `127.0.0.1:${port}`, '--record', 'raw:-', '--json', '--idle-exit', '800'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      client.stdout.on('data', (d: Buffer) => chunks.push(d));
+      const lines: string[] = [];
+      createInterface({ input: client.stderr }).on('line', (l) => lines.push(l));
+      expect(await new Promise((resolve) => client.on('exit', resolve))).toBe(0);
+      const final = JSON.parse(lines.find((l) => l.includes('"final"'))!) as { receiver: { concealedSamples: number } };
+      const got = new Uint8Array(Buffer.concat(chunks));
+      expect(got.length).toBe(pcm.length);
+      let differ = 0;
+      for (let i = 0; i < pcm.length; i++) if (got[i] !== pcm[i]) differ++;
+      expect(differ).toBeLessThanOrEqual(final.receiver.concealedSamples);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -39,7 +39,7 @@ common options:
   --max-latency MS       jitter buffer bound (default 3 x target)
   --tcp                  offer/use the TCP control plane (falls back to UDP with plain peers)
   --duration S           exit after S seconds
-  --json                 print statistics as JSON lines on stdout
+  --json                 print statistics as JSON lines on stdout (stderr when recording to raw:-)
   --stats-interval MS    statistics period (default 1000)
 server options:
   --tcp-port N           TCP control port (default: any free port; implies --tcp)
@@ -108,8 +108,11 @@ function formatFrom(prefix: string, base?: Format): Format {
   };
 }
 
+/** Where statistics go: stdout, unless raw audio is recorded there. */
+const statsOut = values.record === 'raw:-' ? process.stderr : process.stdout;
+
 function emit(obj: Record<string, unknown>): void {
-  if (values.json === true) process.stdout.write(`${JSON.stringify(obj)}\n`);
+  if (values.json === true) statsOut.write(`${JSON.stringify(obj)}\n`);
   else process.stderr.write(`${Object.entries(obj).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`);
 }
 
