@@ -170,6 +170,30 @@ describe('node adapter on loopback', () => {
   });
 });
 
+describe('IPv6 loopback', () => {
+  it('connects and streams over [::1]', async () => {
+    const serverSocket = await bindUdp({ address: '::1' });
+    const server = new SyfalaServer({ formats: { inputs: [fmt(SampleType.I16, 1)], outputs: [] } });
+    const sd = new EngineDriver<ServerEvent>(server, serverSocket);
+    const serverPeer = peerId('::1', serverSocket.address().port);
+    const client = new SyfalaClient({ discoveryTargets: [serverPeer], autoStart: true, receiverOptions: () => ({ targetLatencyMs: 1 }) });
+    const cd = new EngineDriver<ClientEvent>(client, await bindUdp({ address: '::1' }));
+    client.startDiscovery(cd.now());
+    cd.kick();
+    for (let i = 0; i < 200 && server.clients()[0]?.io !== true; i++) await new Promise((r) => setTimeout(r, 10));
+    const clientPeer = server.clients()[0]!.peer;
+    expect(clientPeer).toMatch(/^\[::1\]:\d+$/);
+    server.sendAudio(clientPeer, 0, new Uint8Array(960));
+    sd.kick();
+    for (let i = 0; i < 200 && client.receiver(serverPeer, 0) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(client.receiver(serverPeer, 0)?.stats().receivedSamples).toBe(480);
+    client.close();
+    await cd.close();
+    server.close();
+    await sd.close();
+  });
+});
+
 describe('broadcast discovery on loopback (127.255.255.255 stays on lo)', () => {
   it('finds a server with SO_BROADCAST, and cannot send the discovery without it', async () => {
     const serverSocket = await bindUdp({ address: '0.0.0.0' });

@@ -1,5 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, connect, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
+import { createServer, connect, isIPv6, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import { ControlFrameDecoder, frameControlMessage, type PeerId, type Transmit } from '../index.js';
 import { parsePeerId, peerId } from './peer.js';
 
@@ -16,6 +16,7 @@ export interface UdpOptions {
   readonly address?: string;
   /** Local port; 0 picks a free one. Default 0. */
   readonly port?: number;
+  /** Socket family; default udp6 when `address` is an IPv6 address, else udp4. */
   readonly type?: 'udp4' | 'udp6';
   /** Enable SO_BROADCAST (needed to send discovery to a broadcast address). Default false. */
   readonly broadcast?: boolean;
@@ -27,7 +28,7 @@ export interface UdpOptions {
 
 /** Binds a UDP socket for an engine. */
 export async function bindUdp(options: UdpOptions = {}): Promise<UdpSocket> {
-  const type = options.type ?? 'udp4';
+  const type = options.type ?? (options.address !== undefined && isIPv6(options.address) ? 'udp6' : 'udp4');
   const socket = createSocket({ type, reuseAddr: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
