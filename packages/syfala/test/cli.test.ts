@@ -11,6 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'syfala-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Line = Record<string, unknown> & { event: string };
+let runs = 0;
 
 /** Spawns the CLI and collects its JSON lines. */
 function run(args: string[]): { child: ChildProcess; lines: Line[]; next: (event: string) => Promise<Line>; exit: Promise<number | null> } {
@@ -50,8 +51,14 @@ function writeToneWav(path: string, format: Format, seconds: number): Uint8Array
   return pcm;
 }
 
-async function stream(format: Format, seconds: number, extraServer: string[], extraClient: string[], broadcast = false): Promise<{ sent: Uint8Array; got: Uint8Array; final: Line; server: Line }> {
-  const tag = `${format.sampleType}-${extraServer.join('')}`;
+async function stream(
+  format: Format,
+  seconds: number,
+  extraServer: string[],
+  extraClient: string[],
+  broadcast = false,
+): Promise<{ sent: Uint8Array; got: Uint8Array; final: Line; server: Line; dir: string }> {
+  const tag = String(runs++);
   const input = join(dir, `tone-${tag}.wav`);
   const output = join(dir, `out-${tag}.wav`);
   const sent = writeToneWav(input, format, seconds);
@@ -69,7 +76,7 @@ async function stream(format: Format, seconds: number, extraServer: string[], ex
     const file = new Uint8Array(readFileSync(output));
     const info = decodeWavHeader(file);
     expect(info.format).toEqual({ ...format, bufferSize: 0 });
-    return { sent, got: file.subarray(info.dataOffset, info.dataOffset + info.dataLength!), final, server: serverFinal };
+    return { sent, got: file.subarray(info.dataOffset, info.dataOffset + info.dataLength!), final, server: serverFinal, dir };
   } finally {
     server.child.kill('SIGKILL');
   }
@@ -111,15 +118,27 @@ describe('syfala server and syfala client as separate processes on loopback', ()
     expect(receiver.receivedSamples + receiver.concealedSamples).toBeGreaterThanOrEqual(sent.length / 4);
   }, 60_000);
 
-  it('uses the TCP control plane when both sides offer it', async () => {
+  it('uses the TCP control plane when both sides offer it, streaming both ways', async () => {
     const format: Format = { sampleRate: 48_000, channelCount: 2, bufferSize: 0, sampleType: SampleType.I24 };
-    const { sent, got, final, server } = await stream(format, 2, ['--tcp'], ['--tcp']);
+    const upInput = join(dir, 'up.wav');
+    const upOutput = join(dir, 'up-recorded.wav');
+    const up = writeToneWav(upInput, format, 2);
+    const { sent, got, final, server } = await stream(format, 2, ['--tcp', '--record', upOutput], ['--tcp', '--source', `wav:${upInput}`]);
     expect(final['tcpControl']).toBe(true);
     expect((final['driver'] as { tcpFramesOut: number }).tcpFramesOut).toBeGreaterThan(0);
     expect((server['driver'] as { tcpFramesIn: number }).tcpFramesIn).toBeGreaterThan(0);
     const receiver = final['receiver'] as { concealedSamples: number };
     expect(got.length).toBe(sent.length);
     expect(differingSamples(sent, got, 3).differ).toBeLessThanOrEqual(receiver.concealedSamples);
+    // client → server, recorded by the server.
+    const file = new Uint8Array(readFileSync(upOutput));
+    const info = decodeWavHeader(file);
+    const upGot = file.subarray(info.dataOffset, info.dataOffset + info.dataLength!);
+    const recording = server['recording'] as { concealedSamples: number; receivedSamples: number };
+    expect(upGot.length).toBe(up.length);
+    const { differ, nonSilent } = differingSamples(up, upGot, 3);
+    expect(nonSilent).toBe(0);
+    expect(differ).toBeLessThanOrEqual(recording.concealedSamples);
   }, 60_000);
 
   it('falls back to UDP control with a client that does not offer TCP (found by broadcast discovery)', async () => {

@@ -243,6 +243,7 @@ async function runServer(): Promise<void> {
     },
   });
   const playouts = new Map<PeerId, Playout>();
+  let recording: StreamReceiver | undefined;
   const pacer = new Pacer(source);
   let active = 0;
   const driver = new EngineDriver<ServerEvent>(engine, socket, {
@@ -262,7 +263,16 @@ async function runServer(): Promise<void> {
   const cpuTotal = cpuMeter();
   const stats = (final: boolean): void => {
     const clients = engine.clients().map((c) => ({ ...c, receiver: engine.receiver(c.peer, 0)?.stats() }));
-    emit({ event: final ? 'final' : 'stats', role: 'server', cpu: final ? cpuTotal() : cpu(), counters: engine.counters, driver: driver.counters, clients, recordedBytes: rec.written });
+    emit({
+      event: final ? 'final' : 'stats',
+      role: 'server',
+      cpu: final ? cpuTotal() : cpu(),
+      counters: engine.counters,
+      driver: driver.counters,
+      clients,
+      recording: recording?.stats() ?? null,
+      recordedBytes: rec.written,
+    });
   };
   lifecycle(
     () => {
@@ -277,7 +287,9 @@ async function runServer(): Promise<void> {
       } else pacer.reset();
       for (const c of engine.clients()) {
         const r = engine.receiver(c.peer, 0);
-        if (r !== undefined && !playouts.has(c.peer)) playouts.set(c.peer, new Playout(r, now));
+        if (r === undefined || playouts.has(c.peer)) continue;
+        playouts.set(c.peer, new Playout(r, now));
+        if (c.peer === recordingPeer) recording = r;
       }
       for (const p of playouts.values()) p.tick(now);
     },
