@@ -24,7 +24,7 @@ export interface ClientOptions extends TimingOptions {
   readonly refusalHoldMs?: number;
   /** Options of the receivers of server → client streams. */
   readonly receiverOptions?: ReceiverFactory;
-  /** Buffer memory all receivers of one connection may use together. Default 64 MiB. */
+  /** Buffer memory all receivers of one connection may use together. Default 32 MiB. */
   readonly maxConnectionBufferBytes?: number;
 }
 

@@ -22,7 +22,7 @@ export interface ServerOptions extends TimingOptions {
   readonly tcpControlPort?: number;
   /** Options of the receivers of client → server streams. */
   readonly receiverOptions?: ReceiverFactory;
-  /** Buffer memory all receivers of one connection may use together. Default 64 MiB. */
+  /** Buffer memory all receivers of one connection may use together. Default 32 MiB. */
   readonly maxConnectionBufferBytes?: number;
 }
 

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_BUFFER_BYTES, StreamReceiver, type ReceiverOptions } from '
 import { AudioSender } from './sender.js';
 
 /** Default memory budget of the receivers of one connection. */
-export const DEFAULT_CONNECTION_BUFFER_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CONNECTION_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /** Builds the options of the receiver for stream `streamIndex` of `peer` (e.g. to attach a recorder). */
 export type ReceiverFactory = (peer: PeerId, streamIndex: number, format: Format) => ReceiverOptions;

@@ -214,8 +214,9 @@ export class TcpControlListener {
     server.on('connection', (socket) => this.onConnection(socket));
   }
 
-  static async listen(address: string, port = 0): Promise<TcpControlListener> {
+  static async listen(address: string, port = 0, maxConnections = 64): Promise<TcpControlListener> {
     const server = createServer();
+    server.maxConnections = maxConnections;
     const l = new TcpControlListener(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
