@@ -67,7 +67,7 @@ async function stream(
   try {
     const listening = await server.next('listening');
     const discovery = broadcast ? ['--discover', `127.255.255.255:${String(listening['port'])}`] : ['--server', `127.0.0.1:${String(listening['port'])}`];
-    const client = run(['client', '--bind', '127.0.0.1', '--port', '0', ...discovery, '--record', output, '--json', '--idle-exit', '1000', ...extraClient]);
+    const client = run(['client', '--bind', '127.0.0.1', '--port', '0', ...discovery, '--record', output, '--json', '--idle-exit', '2500', ...extraClient]);
     const final = await client.next('final');
     expect(await client.exit).toBe(0);
     server.child.kill('SIGTERM');
@@ -157,7 +157,7 @@ describe('syfala server and syfala client as separate processes on loopback', ()
     try {
       server.stdin.end(pcm);
       const port = await new Promise<number>((resolve) => createInterface({ input: server.stdout }).once('line', (l) => resolve((JSON.parse(l) as { port: number }).port)));
-      const client = spawn(process.execPath, [cli, 'client', '--bind', '127.0.0.1', '--port', '0', '--server', `127.0.0.1:${port}`, '--record', 'raw:-', '--json', '--idle-exit', '800'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const client = spawn(process.execPath, [cli, 'client', '--bind', '127.0.0.1', '--port', '0', '--server', `127.0.0.1:${port}`, '--record', 'raw:-', '--json', '--idle-exit', '2500'], { stdio: ['ignore', 'pipe', 'pipe'] });
       const chunks: Buffer[] = [];
       client.stdout.on('data', (d: Buffer) => chunks.push(d));
       const lines: string[] = [];
