@@ -1,4 +1,4 @@
-import { fillSilence } from './convert.js';
+import { fillSilence, fromFloat32, toFloat32 } from './convert.js';
 import { frameSize, sampleSize, type Format } from './format.js';
 
 /** Options of a StreamReceiver. Durations are in milliseconds of the local clock. */
@@ -15,8 +15,13 @@ export interface ReceiverOptions {
   readonly maxBufferBytes?: number;
   /** Largest drift correction, in ppm. Default 2000. */
   readonly maxCorrectionPpm?: number;
-  /** Correct clock drift by removing or repeating single frames. Default true. */
-  readonly driftCorrection?: boolean;
+  /**
+   * How clock drift is corrected: `'slip'` removes or repeats single frames (the output is the
+   * stream's own samples), `'resample'` plays the stream at the corrected rate through a linear
+   * interpolator (smooth, but samples are recomputed through Float32), `'off'` only estimates it.
+   * Default 'slip'.
+   */
+  readonly driftCorrection?: 'slip' | 'resample' | 'off';
   /** Byte index the stream starts at (0 after StartIO); default: the first packet's, frame-aligned. */
   readonly startIndex?: number;
   /**
@@ -58,6 +63,8 @@ export interface ReceiverStats {
   readonly bufferLevelMs: number;
   /** Estimated clock drift of the sender relative to the local clock (positive: sender faster). */
   readonly driftPpm: number;
+  /** Correction applied now (ppm of the playout rate; positive: consuming faster). */
+  readonly correctionPpm: number;
   /** Next stream byte the playout will output. */
   readonly playoutIndex: number;
   readonly playing: boolean;
@@ -73,6 +80,8 @@ const RECENT_CONCEALED = 32;
 /** Consecutive packets more than maxGapMs behind the playout that restart the stream there. */
 const FAR_BEHIND_RESYNC = 8;
 const SILENCE_BLOCK = 16_384;
+/** Output frames the resampler produces per block. */
+const RESAMPLE_BLOCK = 256;
 
 /**
  * Receiver of one stream: a jitter buffer indexed by byteIndex, playout at the local clock with
@@ -96,7 +105,7 @@ export class StreamReceiver {
   private readonly maxGapBytes: number;
   private readonly maxSpans: number;
   private readonly maxCorrection: number;
-  private readonly correct: boolean;
+  private readonly mode: 'slip' | 'resample' | 'off';
   private readonly startIndex: number | undefined;
   private readonly onStream: ReceiverOptions['onStream'];
   private readonly targetS: number;
@@ -115,6 +124,11 @@ export class StreamReceiver {
   private integ = 0;
   private correction = 0;
   private slipAcc = 0;
+  /** Resampling: fractional position between the frame at readPos and the next. */
+  private phase = 0;
+  private scratchBytes = new Uint8Array(0);
+  private scratchIn = new Float32Array(0);
+  private scratchOut = new Float32Array(0);
   private farBehind = 0;
 
   private received = 0;
@@ -150,7 +164,7 @@ export class StreamReceiver {
     this.maxGapBytes = this.alignUp((options.maxGapMs ?? 2000) * bytesPerMs);
     this.maxSpans = options.maxSpans ?? 256;
     this.maxCorrection = (options.maxCorrectionPpm ?? 2000) * 1e-6;
-    this.correct = options.driftCorrection ?? true;
+    this.mode = options.driftCorrection ?? 'slip';
     this.startIndex = options.startIndex;
     this.onStream = options.onStream;
     const blockFrames = Math.max(1, Math.floor(SILENCE_BLOCK / this.frameBytes));
@@ -344,7 +358,7 @@ export class StreamReceiver {
     const e = this.filtered - this.targetS;
     const max = this.maxCorrection;
     this.integ = Math.max(-max, Math.min(max, this.integ + this.ki * e * dt));
-    this.correction = this.correct ? Math.max(-max, Math.min(max, this.kp * e + this.integ)) : 0;
+    this.correction = this.mode === 'off' ? 0 : Math.max(-max, Math.min(max, this.kp * e + this.integ));
   }
 
   private levelBytes(): number {
@@ -374,14 +388,13 @@ export class StreamReceiver {
       this.overflowFrames += aligned / fb;
       this.advance(aligned, undefined, 0);
     }
+    if (this.mode === 'resample') return this.readResampled(out, frames);
     let produced = 0;
     let taken = 0;
     while (produced < frames) {
       const avail = Math.floor(this.levelBytes() / fb);
       if (avail === 0) {
-        fillSilence(this.format.sampleType, out, produced * fb, frames * fb);
-        this.underrunFrames += frames - produced;
-        this.playing = false;
+        this.underrun(out, produced, frames);
         break;
       }
       if (this.slipAcc >= 1) {
@@ -406,6 +419,62 @@ export class StreamReceiver {
       this.slipAcc += c * seg;
       produced += seg;
       taken += seg;
+    }
+    return taken;
+  }
+
+  private underrun(out: Uint8Array, from: number, frames: number): void {
+    fillSilence(this.format.sampleType, out, from * this.frameBytes, frames * this.frameBytes);
+    this.underrunFrames += frames - from;
+    this.playing = false;
+    this.phase = 0;
+  }
+
+  /**
+   * Playout at the rate 1 + correction by linear interpolation between neighbouring frames,
+   * in blocks: the input frames are peeked (gaps as silence), converted to Float32, interpolated,
+   * converted back, and then the playout position advances over the frames consumed.
+   */
+  private readResampled(out: Uint8Array, frames: number): number {
+    const fb = this.frameBytes;
+    const ch = this.format.channelCount;
+    const type = this.format.sampleType;
+    const step = 1 + this.correction;
+    let produced = 0;
+    let taken = 0;
+    while (produced < frames) {
+      const avail = Math.floor(this.levelBytes() / fb);
+      // Output frame k reads input frames floor(phase + k·step) and the next one.
+      const fit = avail >= 2 ? Math.floor((avail - 2 - this.phase) / step) + 1 : 0;
+      const n = Math.min(frames - produced, RESAMPLE_BLOCK, fit);
+      if (n <= 0) {
+        this.underrun(out, produced, frames);
+        break;
+      }
+      const inFrames = Math.floor(this.phase + (n - 1) * step) + 2;
+      if (this.scratchBytes.length < inFrames * fb) {
+        this.scratchBytes = new Uint8Array(inFrames * fb);
+        this.scratchIn = new Float32Array(inFrames * ch);
+        this.scratchOut = new Float32Array(RESAMPLE_BLOCK * ch);
+      }
+      this.copy(this.readPos, inFrames * fb, this.scratchBytes, 0, false);
+      toFloat32(type, this.scratchBytes, this.scratchIn, inFrames * ch);
+      const input = this.scratchIn;
+      const output = this.scratchOut;
+      for (let k = 0; k < n; k++) {
+        const x = this.phase + k * step;
+        const i = Math.floor(x);
+        const f = x - i;
+        const a = i * ch;
+        for (let c = 0; c < ch; c++) output[k * ch + c] = input[a + c]! + f * (input[a + ch + c]! - input[a + c]!);
+      }
+      fromFloat32(type, output, out.subarray(produced * fb, (produced + n) * fb), n * ch);
+      const end = this.phase + n * step;
+      const consumed = Math.floor(end);
+      this.phase = end - consumed;
+      this.advance(consumed * fb, undefined, 0);
+      produced += n;
+      taken += consumed;
     }
     return taken;
   }
@@ -447,6 +516,7 @@ export class StreamReceiver {
       bufferLevelFrames: level,
       bufferLevelMs: (level / this.format.sampleRate) * 1000,
       driftPpm: this.integ * 1e6,
+      correctionPpm: this.correction * 1e6,
       playoutIndex: this.readPos,
       playing: this.playing,
     };

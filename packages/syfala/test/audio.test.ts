@@ -198,6 +198,62 @@ describe('StreamReceiver', () => {
     expect(r.stats().droppedPackets).toBe(1);
   });
 
+  /** A sender 200 ppm fast pushing a 100 Hz sine; playout every 5 ms for `seconds`; returns the output. */
+  const driftRun = (mode: 'slip' | 'resample', seconds: number) => {
+    const mono: Format = { sampleRate: 48_000, channelCount: 1, bufferSize: 0, sampleType: SampleType.F32 };
+    let tapBytes = 0;
+    let tapMismatch = 0;
+    const sine = (n: number): number => Math.fround(0.5 * Math.sin((2 * Math.PI * 100 * n) / 48_000));
+    const r = new StreamReceiver(mono, {
+      startIndex: 0,
+      targetLatencyMs: 40,
+      driftCorrection: mode,
+      onStream: (i, b) => {
+        const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+        for (let k = 0; k + 4 <= b.length; k += 4) if (v.getFloat32(k, true) !== sine((i + k) / 4)) tapMismatch++;
+        tapBytes += b.length;
+      },
+    });
+    const output: number[] = [];
+    const levels: number[] = [];
+    let sent = 0;
+    const block = new Float32Array(240);
+    for (let t = 5; t <= seconds * 1000; t += 5) {
+      const due = Math.floor(t * 48 * (1 + 200e-6));
+      const chunk = new Uint8Array((due - sent) * 4);
+      const v = new DataView(chunk.buffer);
+      for (let n = sent; n < due; n++) v.setFloat32((n - sent) * 4, sine(n), true);
+      for (let off = 0; off < chunk.length; off += 1432) r.push(sent * 4 + off, chunk.subarray(off, off + 1432), t);
+      sent = due;
+      const out = new Uint8Array(240 * 4);
+      r.read(out, t);
+      toFloat32(SampleType.F32, out, block);
+      if (t > seconds * 1000 - 2000) output.push(...block);
+      if (t > 30_000) levels.push(r.stats().bufferLevelMs);
+    }
+    let maxStep = 0;
+    for (let k = 1; k < output.length; k++) maxStep = Math.max(maxStep, Math.abs(output[k]! - output[k - 1]!));
+    return { stats: r.stats(), maxStep, levels, tapBytes, tapMismatch, sent };
+  };
+
+  it('corrects 200 ppm of drift by resampling: level held, output smooth, recording exact', () => {
+    const ideal = 0.5 * ((2 * Math.PI * 100) / 48_000);
+    const res = driftRun('resample', 90);
+    expect(res.stats.driftPpm).toBeGreaterThan(170);
+    expect(res.stats.driftPpm).toBeLessThan(230);
+    expect(Math.max(...res.levels)).toBeLessThan(60);
+    expect(Math.min(...res.levels)).toBeGreaterThan(20);
+    expect(res.stats.removedFrames + res.stats.insertedFrames + res.stats.underrunFrames + res.stats.overflowFrames).toBe(0);
+    expect(res.maxStep).toBeLessThan(1.2 * ideal);
+    expect(res.tapMismatch).toBe(0);
+    expect(res.tapBytes).toBe(res.stats.playoutIndex);
+    // Frame slipping holds the level too, but each removed frame doubles a step.
+    const slip = driftRun('slip', 90);
+    expect(slip.stats.removedFrames).toBeGreaterThan(0);
+    expect(Math.max(...slip.levels)).toBeLessThan(60);
+    expect(slip.maxStep).toBeGreaterThan(1.5 * ideal);
+  });
+
   it('never allocates for a peer-chosen format beyond maxBufferBytes', () => {
     expect(() => new StreamReceiver(f(SampleType.F64, 65_536, 1e9), { maxBufferBytes: 1 << 20 })).toThrow(RangeError);
   });

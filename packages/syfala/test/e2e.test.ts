@@ -56,3 +56,21 @@ describe('end to end over an impaired in-memory network, clocks 200 ppm apart', 
     }
   });
 });
+
+describe('the same network with drift corrected by resampling', () => {
+  let r: SimResult;
+  beforeAll(() => {
+    r = runSim({ ...impairedScenario(3 * 60 * 1000), driftCorrection: 'resample' });
+  });
+
+  it('holds latency and estimates the drift without slipping frames, recording exactly', () => {
+    expect(r.clientEvents).toEqual(['connected', 'io-started']);
+    expect(r.maxLevelMs.down).toBeLessThanOrEqual(80);
+    expect(r.maxLevelMs.up).toBeLessThanOrEqual(80);
+    expect(r.down.driftPpm).toBeGreaterThan(170);
+    expect(r.up.driftPpm).toBeLessThan(-170);
+    for (const s of [r.down, r.up]) expect(s.removedFrames + s.insertedFrames + s.overflowFrames + s.underrunFrames).toBe(0);
+    expect(r.downTap.mismatches + r.upTap.mismatches).toBe(0);
+    expect(r.downTap.concealedBytes).toBe(r.down.concealedSamples * 4);
+  });
+});

@@ -53,6 +53,7 @@ export interface SimOptions {
   readonly maxLatencyMs: number;
   /** Latency is checked after this much time (drift loop settling). */
   readonly settleMs: number;
+  readonly driftCorrection?: 'slip' | 'resample';
 }
 
 export interface SimResult {
@@ -135,7 +136,7 @@ export function runSim(o: SimOptions): SimResult {
   const cClock = (t: number): number => t * (1 + o.clientPpm * 1e-6) + 987_654;
   const downTap = new TapCheck(0);
   const upTap = new TapCheck(1);
-  const receiverOptions = { targetLatencyMs: o.targetLatencyMs, maxLatencyMs: o.maxLatencyMs };
+  const receiverOptions = { targetLatencyMs: o.targetLatencyMs, maxLatencyMs: o.maxLatencyMs, driftCorrection: o.driftCorrection ?? 'slip' };
   const server = new SyfalaServer({
     formats: { inputs: [o.down], outputs: [o.up] },
     receiverOptions: () => ({ ...receiverOptions, onStream: upTap.tap }),

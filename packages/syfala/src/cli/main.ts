@@ -37,6 +37,7 @@ common options:
   --seconds S            length of a tone source (default endless)
   --target-latency MS    jitter buffer target (default 40)
   --max-latency MS       jitter buffer bound (default 3 x target)
+  --drift MODE           drift correction of the playout: slip (default), resample, off
   --tcp                  offer/use the TCP control plane (falls back to UDP with plain peers)
   --duration S           exit after S seconds
   --json                 print statistics as JSON lines on stdout (stderr when recording to raw:-)
@@ -67,6 +68,7 @@ const { positionals, values } = parseArgs({
     seconds: { type: 'string' },
     'target-latency': { type: 'string' },
     'max-latency': { type: 'string' },
+    drift: { type: 'string' },
     tcp: { type: 'boolean' },
     'tcp-port': { type: 'string' },
     duration: { type: 'string' },
@@ -218,13 +220,16 @@ function lifecycle(tick: () => void, stats: (final: boolean) => void, shutdown: 
   return stop;
 }
 
-function latencyOptions(): { targetLatencyMs: number; maxLatencyMs?: number } {
+function latencyOptions(): ReceiverOptions {
   const target = num('target-latency', 40);
   const max = num('max-latency', 0);
-  return max > 0 ? { targetLatencyMs: target, maxLatencyMs: max } : { targetLatencyMs: target };
+  const drift = values.drift ?? 'slip';
+  if (drift !== 'slip' && drift !== 'resample' && drift !== 'off') fail(`--drift expects slip, resample or off, got ${drift}`);
+  return { targetLatencyMs: target, driftCorrection: drift, ...(max > 0 ? { maxLatencyMs: max } : {}) };
 }
 
 async function runServer(): Promise<void> {
+  const receive = latencyOptions();
   const toneFrames = values.seconds === undefined ? undefined : Math.round(num('seconds', 0) * num('rate', 48_000));
   const source = openSource(values.source ?? 'tone', formatFrom(''), toneFrames);
   const outFormat = formatFrom('out-', source.format);
@@ -239,7 +244,7 @@ async function runServer(): Promise<void> {
     ...(tcp === undefined ? {} : { tcpControlPort: tcp.port }),
     receiverOptions: (peer) => {
       recordingPeer ??= peer;
-      return { ...latencyOptions(), ...(peer === recordingPeer ? { onStream: rec.tap } : {}) };
+      return { ...receive, ...(peer === recordingPeer ? { onStream: rec.tap } : {}) };
     },
   });
   const playouts = new Map<PeerId, Playout>();
@@ -305,6 +310,7 @@ async function runServer(): Promise<void> {
 }
 
 async function runClient(): Promise<void> {
+  const receive = latencyOptions();
   const target = values.server ?? values.discover;
   if (target === undefined) fail('client needs --server HOST:PORT or --discover ADDR:PORT');
   const socket = await bindUdp({ address: values.bind ?? '0.0.0.0', port: num('port', 6910), broadcast: values.discover !== undefined });
@@ -334,9 +340,9 @@ async function runClient(): Promise<void> {
       return 'success';
     },
     receiverOptions: (_peer, streamIndex, format) => {
-      if (streamIndex !== 0 || values.record === undefined) return latencyOptions();
+      if (streamIndex !== 0 || values.record === undefined) return receive;
       rec.sink ??= openSink(values.record, format);
-      return { ...latencyOptions(), onStream: rec.tap };
+      return { ...receive, onStream: rec.tap };
     },
   });
   let playout: Playout | undefined;
