@@ -37,7 +37,6 @@ interface ClientSession extends SessionBase {
   readonly connectRetry: Retry;
 }
 
-
 /**
  * Sans-IO Syfala server. Feed datagrams with `push(data, now, from)`, send what `poll(now)`
  * returns until it returns undefined, and call `poll` again at `nextDeadline()`.
@@ -79,12 +78,15 @@ export class SyfalaServer extends EngineCore<ClientSession, ClientMessage, Serve
         return;
       case 'ConnectionFailed':
       case 'ConnectionRefused': {
-        if (s.state === 'connected') this.counters.unexpected++;
         const result = m.type === 'ConnectionFailed' ? 'failed' : 'refused';
         if (result === 'refused') this.refused.add(from, now + (this.options.refusalHoldMs ?? 60_000));
-        this.sessions.delete(from);
         this.emit({ type: 'connection-rejected', peer: from, result });
-        if (s.state === 'connected') this.emit({ type: 'disconnected', peer: from, reason: 'disconnect' });
+        if (s.state === 'connecting') this.sessions.delete(from);
+        else {
+          // A client that accepted before and now rejects a repeated Connect: it is gone.
+          this.counters.unexpected++;
+          this.drop(s, 'disconnect', false);
+        }
         return;
       }
       case 'Disconnect':
@@ -230,5 +232,4 @@ export class SyfalaServer extends EngineCore<ClientSession, ClientMessage, Serve
   clients(): { peer: PeerId; state: ClientState; io: boolean; tcpControl: boolean }[] {
     return [...this.sessions.values()].map((s) => ({ peer: s.peer, state: s.state, io: s.io, tcpControl: s.tcpControl }));
   }
-
 }
