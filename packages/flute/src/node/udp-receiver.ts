@@ -1,0 +1,174 @@
+/// <reference types="node" />
+/**
+ * FluteUdpReceiver: feeds a FluteReceiver from a UDP socket. Every datagram is pushed with the wall
+ * clock and its source `address:port` (sessions are per source and TSI); `cleanup` runs when the
+ * engine's `nextDeadline()` comes. Completed objects come out as events or through an async iterator.
+ */
+import type { Socket } from 'node:dgram';
+import { FluteReceiver, type FluteReceiverEvents } from '../receiver/receiver.js';
+import type { FluteReceiverOptions } from '../receiver/options.js';
+import type { LossModel } from '../sim/loss.js';
+import { Random } from '../sim/random.js';
+import type { Endpoint } from './address.js';
+import { BridgedEmitter } from './bridge.js';
+import { openReceiveSocket, type UdpReceiveOptions } from './udp.js';
+
+/** Options of a {@link FluteUdpReceiver}. */
+export interface FluteUdpReceiverOptions extends UdpReceiveOptions {
+  /** The engine, or the options to create one (default: a FluteReceiver with a MemoryWriter). */
+  readonly flute?: FluteReceiver | FluteReceiverOptions;
+  /** Loss injected between the socket and the engine, to exercise FEC (counted in `stats.lost`). */
+  readonly loss?: LossModel;
+  /** Seed of the loss model's random numbers (default 1). */
+  readonly lossSeed?: number;
+}
+
+/** Counters of a {@link FluteUdpReceiver} (the engine's are in `engine.stats`). */
+export interface UdpReceiverStats {
+  /** Datagrams read from the socket. */
+  datagrams: number;
+  /** Their bytes. */
+  bytes: number;
+  /** Datagrams the injected loss model dropped. */
+  lost: number;
+  /** Errors the socket reported. */
+  errors: number;
+}
+
+/** A completed object, as the `object-completed` event gives it. */
+export type CompletedObject = FluteReceiverEvents['object-completed'];
+
+/** The adapter's own events (the engine's are available too, see {@link FluteReceiverEvents}). */
+export interface UdpReceiverEvents {
+  error: { readonly error: Error };
+  /** The socket is closed and pending writes are done. */
+  close: Record<string, never>;
+}
+
+/** A FLUTE receiver on a UDP socket. Create with {@link FluteUdpReceiver.open}. */
+export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteReceiverEvents> {
+  readonly engine: FluteReceiver;
+  /** The group (or address) and the port actually bound (useful with port 0). */
+  readonly address: Endpoint;
+  readonly stats: UdpReceiverStats = { datagrams: 0, bytes: 0, lost: 0, errors: 0 };
+  readonly #socket: Socket;
+  readonly #loss: LossModel | undefined;
+  readonly #rng: Random;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+  #closing: Promise<void> | undefined;
+  #closed = false;
+  readonly #closeListeners: (() => void)[] = [];
+  #lastAddress = '';
+  #lastPort = -1;
+  #lastFrom = '';
+
+  private constructor(socket: Socket, address: Endpoint, engine: FluteReceiver, options: FluteUdpReceiverOptions) {
+    super(engine, ['error', 'close']);
+    this.#socket = socket;
+    this.address = address;
+    this.engine = engine;
+    this.#loss = options.loss;
+    this.#rng = new Random(options.lossSeed ?? 1);
+    socket.on('message', this.#onMessage);
+    socket.on('error', (error) => {
+      this.stats.errors++;
+      this.emit('error', { error });
+    });
+  }
+
+  /** Opens the socket (bound, joined) and starts receiving. */
+  static async open(options: FluteUdpReceiverOptions): Promise<FluteUdpReceiver> {
+    const engine = options.flute instanceof FluteReceiver ? options.flute : new FluteReceiver(options.flute ?? {});
+    const { socket, address } = await openReceiveSocket(options);
+    return new FluteUdpReceiver(socket, address, engine, options);
+  }
+
+  readonly #onMessage = (msg: Buffer, rinfo: { address: string; port: number }): void => {
+    this.stats.datagrams++;
+    this.stats.bytes += msg.length;
+    if (this.#loss?.lose(this.#rng) === true) {
+      this.stats.lost++;
+      return;
+    }
+    if (rinfo.port !== this.#lastPort || rinfo.address !== this.#lastAddress) {
+      this.#lastAddress = rinfo.address;
+      this.#lastPort = rinfo.port;
+      this.#lastFrom = rinfo.address.includes(':') ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`;
+    }
+    // A plain Uint8Array view: the engine may copy with slice(), which on a Buffer would not copy.
+    this.engine.push(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), Date.now(), this.#lastFrom);
+    const deadline = this.engine.nextDeadline();
+    if (deadline < this.#timerAt) this.#arm(deadline);
+  };
+
+  #arm(deadline: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = deadline;
+    if (deadline === Infinity || this.#closed) return;
+    this.#timer = setTimeout(this.#onTimer, Math.min(2 ** 31 - 1, Math.max(0, deadline - Date.now())));
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    this.engine.cleanup(Date.now());
+    this.#arm(this.engine.nextDeadline());
+  };
+
+  /**
+   * Completed objects as they arrive, until the receiver closes (or the loop breaks). Objects that
+   * complete while the loop body runs are queued (with a MemoryWriter their content is held until read).
+   */
+  objects(): AsyncIterableIterator<CompletedObject> {
+    const queue: CompletedObject[] = [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    const off = this.on('object-completed', (e) => {
+      queue.push(e);
+      wake?.();
+    });
+    const finish = (): void => {
+      done = true;
+      off();
+      wake?.();
+    };
+    if (this.#closed) finish();
+    else this.#closeListeners.push(finish);
+    const iterator: AsyncIterableIterator<CompletedObject> = {
+      next: async (): Promise<IteratorResult<CompletedObject>> => {
+        while (queue.length === 0 && !done) await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        const value = queue.shift();
+        return value === undefined ? { done: true, value: undefined } : { done: false, value };
+      },
+      return: async (): Promise<IteratorResult<CompletedObject>> => {
+        finish();
+        queue.length = 0;
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** Stops receiving, waits for pending writes to finish, and closes the socket. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#socket.off('message', this.#onMessage);
+      this.#closed = true;
+      this.#arm(Infinity);
+      await new Promise<void>((r) => this.#socket.close(() => r()));
+      await this.engine.whenWritten();
+      for (const l of this.#closeListeners.splice(0)) l();
+      this.emit('close', {});
+    })();
+    return this.#closing;
+  }
+
+  /** Actual SO_RCVBUF in bytes (Linux reports twice what was asked, for its bookkeeping). */
+  get receiveBufferSize(): number {
+    return this.#socket.getRecvBufferSize();
+  }
+}

@@ -1,0 +1,148 @@
+/// <reference types="node" />
+/**
+ * node:dgram sockets set up for FLUTE: a sender socket (multicast interface, TTL, loopback, set before
+ * it connects to the destination, so every send uses them) and a receiver socket (bound to the group
+ * port, any-source or source-specific membership on a chosen interface, reuse-address, receive buffer).
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { isMulticast, parseEndpoint, resolveInterface, type Endpoint } from './address.js';
+
+/** Options of a sending socket. */
+export interface UdpSendOptions {
+  /** Where datagrams go: a multicast group or a unicast host, and a port (`'239.255.0.1:4000'`, `'[ff15::1]:4000'`). */
+  readonly destination: string | Endpoint;
+  /** Outgoing multicast interface: an address of this host, an interface name, or (IPv6) an index. Default: the system's choice. */
+  readonly interface?: string;
+  /** Multicast TTL / hop limit, or the unicast TTL (default 1). */
+  readonly ttl?: number;
+  /** Deliver multicast to listeners on this host too (default true). */
+  readonly loopback?: boolean;
+  /** Local address and port to send from (default: any address, an ephemeral port). */
+  readonly bind?: string | Endpoint;
+  /** SO_SNDBUF in bytes (default: the system's). */
+  readonly sendBufferSize?: number;
+}
+
+/** Options of a receiving socket. */
+export interface UdpReceiveOptions {
+  /** The group (or a local unicast address) and port to receive on; port 0 picks a free one. */
+  readonly address: string | Endpoint;
+  /** Interface to join the group on: an address of this host, an interface name, or (IPv6) an index. */
+  readonly interface?: string;
+  /** Source address for a source-specific join (RFC 4607); default any-source. */
+  readonly source?: string;
+  /** SO_REUSEADDR, so that several receivers share the port (default true). */
+  readonly reuseAddress?: boolean;
+  /** SO_RCVBUF in bytes (default 4 MiB; the system caps it, e.g. at net.core.rmem_max). */
+  readonly receiveBufferSize?: number;
+}
+
+function endpoint(e: string | Endpoint, field: string, defaultHost?: string): Endpoint {
+  return typeof e === 'string' ? parseEndpoint(e, { field, ...(defaultHost === undefined ? {} : { defaultHost }) }) : e;
+}
+
+function checkTtl(ttl: number): number {
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) throw new RangeError(`ttl must be 0..255, got ${ttl}`);
+  return ttl;
+}
+
+/** Runs `start` and resolves once `event` fires, rejecting on the socket's first 'error' before. */
+function settle(socket: Socket, start: (done: () => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    socket.once('error', onError);
+    try {
+      start(() => {
+        socket.off('error', onError);
+        resolve();
+      });
+    } catch (e) {
+      socket.off('error', onError);
+      reject(e);
+    }
+  });
+}
+
+/** Adds the operation to a socket error's message, so that one line tells what failed. */
+function explain(e: unknown, what: string): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  err.message = `${what}: ${err.message}`;
+  return err;
+}
+
+/**
+ * Opens a socket for sending to `destination`, with the multicast interface, TTL and loopback set
+ * before it connects (a connected socket sends without an address lookup per datagram).
+ */
+export async function openSendSocket(options: UdpSendOptions): Promise<{ socket: Socket; destination: Endpoint }> {
+  const dest = endpoint(options.destination, 'destination');
+  if (dest.port === 0) throw new RangeError('destination: port 0 is not a destination');
+  const multicast = isMulticast(dest.host);
+  const iface = multicast ? resolveInterface(options.interface, dest.family) : undefined;
+  const ttl = checkTtl(options.ttl ?? 1);
+  const bind = options.bind === undefined ? { host: dest.family === 4 ? '0.0.0.0' : '::', port: 0 } : endpoint(options.bind, 'bind', dest.family === 4 ? '0.0.0.0' : '::');
+  if (isIP(bind.host) !== dest.family) throw new RangeError(`bind ${bind.host} and destination ${dest.host} are not the same IP version`);
+  const socket = createSocket({ type: dest.family === 4 ? 'udp4' : 'udp6', ...(options.sendBufferSize === undefined ? {} : { sendBufferSize: options.sendBufferSize }) });
+  try {
+    await settle(socket, (done) => socket.bind(bind.port, bind.host, done)).catch((e: unknown) => {
+      throw explain(e, `cannot bind to ${bind.host} port ${bind.port}`);
+    });
+    if (multicast) {
+      try {
+        if (iface !== undefined) socket.setMulticastInterface(iface);
+        socket.setMulticastTTL(ttl);
+        socket.setMulticastLoopback(options.loopback ?? true);
+      } catch (e) {
+        throw explain(e, `cannot send multicast on interface ${options.interface ?? '(default)'}`);
+      }
+    } else socket.setTTL(Math.max(1, ttl));
+    await settle(socket, (done) => socket.connect(dest.port, dest.host, done)).catch((e: unknown) => {
+      throw explain(e, `cannot reach ${dest.host} port ${dest.port}`);
+    });
+    return { socket, destination: dest };
+  } catch (e) {
+    socket.close();
+    throw e;
+  }
+}
+
+/**
+ * Opens a socket receiving on `address`: bound to the port (and, on Linux, to the group address, so
+ * that other groups on the same port stay out), joined to the group on the interface, any-source or
+ * source-specific.
+ */
+export async function openReceiveSocket(options: UdpReceiveOptions): Promise<{ socket: Socket; address: Endpoint }> {
+  const addr = endpoint(options.address, 'address', '0.0.0.0');
+  const multicast = isMulticast(addr.host);
+  const iface = multicast ? resolveInterface(options.interface, addr.family) : undefined;
+  if (options.source !== undefined) {
+    if (!multicast) throw new RangeError('source: a source-specific join needs a multicast group');
+    if (isIP(options.source) !== addr.family) throw new RangeError(`source: ${JSON.stringify(options.source)} is not an IPv${addr.family} address`);
+  }
+  const socket = createSocket({
+    type: addr.family === 4 ? 'udp4' : 'udp6',
+    reuseAddr: options.reuseAddress ?? true,
+    recvBufferSize: options.receiveBufferSize ?? 4 << 20,
+  });
+  // Binding to the group address filters other groups on Linux; elsewhere bind to any address.
+  const bindHost = multicast && process.platform !== 'linux' ? (addr.family === 4 ? '0.0.0.0' : '::') : addr.host;
+  try {
+    await settle(socket, (done) => socket.bind(addr.port, bindHost, done)).catch((e: unknown) => {
+      throw explain(e, `cannot listen on ${addr.host} port ${addr.port}`);
+    });
+    if (multicast) {
+      try {
+        if (options.source !== undefined) socket.addSourceSpecificMembership(options.source, addr.host, iface);
+        else socket.addMembership(addr.host, iface);
+      } catch (e) {
+        throw explain(e, `cannot join ${addr.host}${options.source === undefined ? '' : ` from ${options.source}`} on interface ${options.interface ?? '(default)'}`);
+      }
+    }
+    const bound = socket.address();
+    return { socket, address: { host: addr.host, port: bound.port, family: addr.family } };
+  } catch (e) {
+    socket.close();
+    throw e;
+  }
+}
