@@ -191,12 +191,15 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
     if (!inFlight.has(k)) inFlight.set(k, { bar: out.bar(nameOf(e.session, e.toi), e.transferLength), bytes: 0 });
     out.json('object-started', { session: e.session, toi: e.toi, contentLocation: described.get(k)?.name, transferLength: e.transferLength, fecEncodingId: e.fecEncodingId });
   });
-  rx.on('object-progress', (e) => {
-    const f = inFlight.get(key(e.session, e.toi));
-    if (f === undefined) return;
-    f.bytes = e.bytes;
-    f.bar.update(e.bytes);
-  });
+  // Progress events cost the engine a walk over the object's blocks: only for bars.
+  if (out.mode === 'bars') {
+    rx.on('object-progress', (e) => {
+      const f = inFlight.get(key(e.session, e.toi));
+      if (f === undefined) return;
+      f.bytes = e.bytes;
+      f.bar.update(e.bytes);
+    });
+  }
   rx.on('object-completed', (e) => {
     const k = key(e.meta.session, e.meta.toi);
     inFlight.get(k)?.bar.remove();

@@ -42,6 +42,8 @@ Objects:
       --no-md5               do not declare Content-MD5
       --cenc                 EXT_CENC on object packets
       --priority N           queue priority, lower first (0)
+      --start-delay MS       start each transfer MS after queueing the file, so that the FDT
+                             carousel announces it several times first (0)
       --multiplex N          objects sent in parallel, one packet each in turn (3)
       --interleave N         blocks of an object interleaved (1)
 Carousel:
@@ -103,6 +105,7 @@ export async function send(argv: string[]): Promise<number> {
       priority: { type: 'string' },
       multiplex: { type: 'string' },
       interleave: { type: 'string' },
+      'start-delay': { type: 'string' },
       transfers: { type: 'string' },
       'carousel-delay': { type: 'string' },
       'carousel-interval': { type: 'string' },
@@ -185,7 +188,7 @@ export async function send(argv: string[]): Promise<number> {
     bitrate: rate,
     flute: engine,
   });
-  return run(tx, files, objectOptions, transfers, v.complete, out);
+  return run(tx, files, objectOptions, { transfers, complete: v.complete, startDelay: int('start-delay', v['start-delay'], 0) }, out);
 }
 
 interface Tracked {
@@ -195,7 +198,17 @@ interface Tracked {
   bar: ReturnType<Output['bar']> | undefined;
 }
 
-async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<ObjectOptions, 'source' | 'contentLocation'>, transfers: number, complete: boolean, out: Output): Promise<number> {
+interface Plan {
+  /** Transfers per object (Infinity: endless carousel). */
+  readonly transfers: number;
+  /** Mark the FDT Complete once every file is listed. */
+  readonly complete: boolean;
+  /** Milliseconds between queueing an object and its first transfer. */
+  readonly startDelay: number;
+}
+
+async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<ObjectOptions, 'source' | 'contentLocation'>, plan: Plan, out: Output): Promise<number> {
+  const { transfers, complete, startDelay } = plan;
   const started = performance.now();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   const loop = transfers === Infinity;
@@ -229,7 +242,7 @@ async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<O
     // A window of objects at a time (their MD5 pre-pass opens the file); all of them for an endless carousel.
     while (next < files.length && (loop || active < WINDOW)) {
       const file = files[next++]!;
-      const toi = tx.addObject(fileObject(file, objectOptions));
+      const toi = tx.addObject(fileObject(file, startDelay > 0 ? { ...objectOptions, startAt: Date.now() + startDelay } : objectOptions));
       byToi.set(toi, { file, doneBytes: 0, bar: undefined });
       active++;
     }
@@ -253,6 +266,7 @@ async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<O
     prepared.add(e.toi);
     markComplete();
   });
+  engine.on('fdt-published', (e) => out.json('fdt', { instanceId: e.instanceId, files: e.files, bytes: e.bytes }));
   engine.on('transfer-start', (e) => {
     const t = byToi.get(e.toi);
     if (t === undefined) return;

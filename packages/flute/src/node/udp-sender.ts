@@ -174,11 +174,19 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
   };
 
   #send(datagram: Uint8Array): void {
+    if (this.#socketClosed) return;
     if (this.#filter !== undefined && !this.#filter(datagram)) {
       this.stats.filtered++;
       return;
     }
-    this.#socket.send(datagram);
+    try {
+      this.#socket.send(datagram);
+    } catch (e) {
+      // Node throws synchronously for a socket it no longer runs: report, never crash the process.
+      this.stats.errors++;
+      this.emit('error', { error: e instanceof Error ? e : new Error(String(e)) });
+      return;
+    }
     this.stats.datagrams++;
     this.stats.bytes += datagram.length;
   }

@@ -47,15 +47,19 @@ function checkTtl(ttl: number): number {
   return ttl;
 }
 
-/** Runs `start` and resolves once `event` fires, rejecting on the socket's first 'error' before. */
-function settle(socket: Socket, start: (done: () => void) => void): Promise<void> {
+/**
+ * Runs `start` and resolves when it calls back, rejecting with the error it calls back with (connect)
+ * or the socket's first 'error' event (bind).
+ */
+function settle(socket: Socket, start: (done: (error?: Error | null) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => reject(e);
     socket.once('error', onError);
     try {
-      start(() => {
+      start((error) => {
         socket.off('error', onError);
-        resolve();
+        if (error) reject(error);
+        else resolve();
       });
     } catch (e) {
       socket.off('error', onError);
@@ -85,7 +89,7 @@ export async function openSendSocket(options: UdpSendOptions): Promise<{ socket:
   if (isIP(bind.host) !== dest.family) throw new RangeError(`bind ${bind.host} and destination ${dest.host} are not the same IP version`);
   const socket = createSocket({ type: dest.family === 4 ? 'udp4' : 'udp6', ...(options.sendBufferSize === undefined ? {} : { sendBufferSize: options.sendBufferSize }) });
   try {
-    await settle(socket, (done) => socket.bind(bind.port, bind.host, done)).catch((e: unknown) => {
+    await settle(socket, (done) => socket.bind(bind.port, bind.host, () => done())).catch((e: unknown) => {
       throw explain(e, `cannot bind to ${bind.host} port ${bind.port}`);
     });
     if (multicast) {
@@ -128,7 +132,7 @@ export async function openReceiveSocket(options: UdpReceiveOptions): Promise<{ s
   // Binding to the group address filters other groups on Linux; elsewhere bind to any address.
   const bindHost = multicast && process.platform !== 'linux' ? (addr.family === 4 ? '0.0.0.0' : '::') : addr.host;
   try {
-    await settle(socket, (done) => socket.bind(addr.port, bindHost, done)).catch((e: unknown) => {
+    await settle(socket, (done) => socket.bind(addr.port, bindHost, () => done())).catch((e: unknown) => {
       throw explain(e, `cannot listen on ${addr.host} port ${addr.port}`);
     });
     if (multicast) {
