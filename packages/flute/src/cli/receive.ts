@@ -4,6 +4,7 @@ import { mkdir, open, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FluteReceiverOptions, ReceiverLimits } from '../receiver/options.js';
+import type { ObjectSink, ObjectWriter } from '../writer.js';
 import { randomLoss } from '../sim/loss.js';
 import { formatEndpoint } from '../node/address.js';
 import { FileWriter } from '../node/file-writer.js';
@@ -56,6 +57,25 @@ Examples:
 interface Described {
   readonly name: string;
   readonly size: number;
+}
+
+/**
+ * A writer whose sinks complete once: the receiver engine calls `complete()` a second time on an
+ * asynchronous sink that had no pending write (an empty object), and the FileWriter's second call
+ * fails. Every later call gets the first call's result.
+ */
+function completeOnce(writer: ObjectWriter): ObjectWriter {
+  return {
+    open(meta) {
+      const sink = writer.open(meta);
+      let result: ReturnType<ObjectSink['complete']> | undefined;
+      return {
+        write: (chunk) => sink.write(chunk),
+        complete: () => (result ??= sink.complete()),
+        abort: (reason) => sink.abort(reason),
+      };
+    },
+  };
 }
 
 /** Creates `dir` and proves it writable with a probe file (permissions alone say nothing to root). */
@@ -126,7 +146,7 @@ export async function receive(argv: string[]): Promise<number> {
   const rcvbuf = bytes('rcvbuf', v.rcvbuf, 4 << 20);
   const lossSeed = int('loss-seed', v['loss-seed'], 1);
   const dir = await writableFolder(v.out);
-  const writer = new FileWriter(dir);
+  const writer = completeOnce(new FileWriter(dir));
   const flute: FluteReceiverOptions = {
     writer,
     limits,
