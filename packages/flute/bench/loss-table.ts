@@ -4,6 +4,7 @@
 // checked by the receiver) is printed. FDT packets are not lost (the table measures FEC, not FDT
 // carousel luck). Every object is one source block of K = ceil(1 MiB / T) symbols.
 //   pnpm exec tsx --conditions=@proto/source packages/flute/bench/loss-table.ts [T] [objects] [fecId]
+import { decodeLctHeader } from '@proto/lct';
 import { FluteReceiver, FluteSender, Random, type ObjectWriter } from '@proto/flute';
 
 const T = Number(process.argv[2] ?? 128);
@@ -36,8 +37,7 @@ function cell(repair: number, loss: number, seed: number): { delivered: number; 
       continue;
     }
     // TOI 0 (the FDT) passes; object packets are lost with probability `loss`.
-    const fdt = d[8] === 0 && d[9] === 0 && d[10] === 0 && d[11] === 0;
-    if (!fdt) {
+    if (decodeLctHeader(d).toi !== 0n) {
       packets++;
       if (rng.next() < loss / 100) {
         lost++;

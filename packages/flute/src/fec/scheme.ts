@@ -118,6 +118,8 @@ export interface BlockEncoder {
    * source symbol of an object under a scheme that sends it short (no-code).
    */
   writeSymbol(esi: number, out: Uint8Array, offset: number): number;
+  /** Releases the encoder's working memory (optional; the encoder is not used afterwards). */
+  dispose?(): void;
 }
 
 /** Rebuilds one source block from encoding symbols. */

@@ -7,7 +7,7 @@
  * each (up to `multiplex` in parallel); inside a transfer `interleave` blocks take turns one symbol
  * each, source symbols before repair symbols.
  */
-import { HET_CENC, HET_FDT, HET_FTI, HET_TIME, alcPacketLength, encodeAlcPacketInto, encodeFecPayloadId, encodeLctHeader, unixMsToNtp, type LctExtension, type LctHeaderInit } from '@proto/lct';
+import { HET_CENC, HET_FDT, HET_FTI, HET_TIME, alcPacketLength, encodeAlcPacketInto, encodeFecPayloadId, encodeLctHeader, unixMsToNtp, type LctExtension, type LctHeaderInit, type ToiBits } from '@proto/lct';
 import { buildFdt, epochMsToNtpSeconds, type FdtFile, type FdtInstance } from '@proto/fdt';
 import { Emitter } from '../emitter.js';
 import { CENC, checkEncoding, encodeContent, encodingLabel, type ContentEncoding } from '../encoding.js';
@@ -37,6 +37,8 @@ export interface FluteSenderEvents {
 
 const DEFAULT_SYMBOL = 1424;
 const DEFAULT_BLOCK = 64;
+/** Object size (in symbols) used to check a FEC configuration before any object exists. */
+const PROBE_SYMBOLS = 64;
 const FDT_ID_MOD = 1 << 20;
 const DEFAULT_CAROUSEL: CarouselTiming = { mode: 'delay', ms: 0 };
 
@@ -56,6 +58,8 @@ interface SenderObject {
   transferLength: number;
   md5: Uint8Array | undefined;
   oti: Oti | undefined;
+  /** LCT header of the object's packets (without B flag), fixed once the object is ready. */
+  header: LctHeaderInit | undefined;
   scheme: FecScheme | undefined;
   params: FecParameters | undefined;
   transfersDone: number;
@@ -137,6 +141,7 @@ class Transfer {
   }
 
   #openGroup(start: number): void {
+    for (const e of this.encoders) e?.dispose?.();
     this.group = start;
     this.groupEnd = Math.min(this.layout.blockCount, start + this.interleave);
     this.encoders = [];
@@ -239,7 +244,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   readonly tsi: bigint;
   readonly profile: FluteProfile;
   readonly tsiBits: 16 | 32 | 48;
-  readonly toiBits: number;
+  readonly toiBits: ToiBits;
   readonly maxDatagramSize: number;
   readonly #o: FluteSenderOptions;
   readonly #fec: FecRegistry;
@@ -285,7 +290,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     if (tsi >= 1n << BigInt(tsiBits)) throw new RangeError(`tsi ${tsi} does not fit ${tsiBits} bits`);
     if (profile === 'interop' && (tsiBits > 32 || toiBits > 32)) throw new RangeError('the interop profile uses 16- or 32-bit TSI and TOI');
     this.tsiBits = tsiBits;
-    this.toiBits = toiBits;
+    this.toiBits = toiBits as ToiBits;
     this.#toi = new ToiAllocator(toiBits);
     this.maxDatagramSize = options.maxDatagramSize ?? 1472;
     if (!Number.isInteger(this.maxDatagramSize) || this.maxDatagramSize < 128 || this.maxDatagramSize > 65507) throw new RangeError(`maxDatagramSize must be 128..65507, got ${this.maxDatagramSize}`);
@@ -336,8 +341,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       ...(o.alignment === undefined ? {} : { alignment: o.alignment }),
       ...(o.fecInstanceId === undefined ? {} : { fecInstanceId: o.fecInstanceId }),
     };
-    // Probe: the parameters must give a valid OTI.
-    scheme.createOti(1, params);
+    // Probe: the parameters must give a valid OTI for an object of a typical size.
+    scheme.createOti(PROBE_SYMBOLS * params.symbolLength, params);
     return { scheme, params };
   }
 
@@ -349,7 +354,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       tsi: this.tsi,
       toi,
       tsiBits: this.tsiBits,
-      toiBits: this.toiBits as 16,
+      toiBits: this.toiBits,
       codepoint: this.#o.codepoint?.(fecId) ?? fecId,
       extensions,
     };
@@ -363,7 +368,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       { het: HET_TIME, sct: { seconds: ntp.seconds, fraction: ntp.fraction } },
       { het: HET_FTI, fti: { fecEncodingId: 0, transferLength: length, symbolLength: symbol, maxSourceBlockLength: block } },
     ];
-    return { tsi: this.tsi, toi: 0n, tsiBits: this.tsiBits, toiBits: this.toiBits as 16, codepoint: this.#o.codepoint?.(0) ?? 0, extensions };
+    return { tsi: this.tsi, toi: 0n, tsiBits: this.tsiBits, toiBits: this.toiBits, codepoint: this.#o.codepoint?.(0) ?? 0, extensions };
   }
 
   /**
@@ -411,6 +416,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       transferLength: 0,
       md5: undefined,
       oti: undefined,
+      header: undefined,
       scheme: undefined,
       params: undefined,
       transfersDone: 0,
@@ -445,8 +451,9 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #ready(obj: SenderObject, contentLength: number, encoded: Uint8Array | undefined, md5: Uint8Array | undefined, transferLength = encoded?.length ?? contentLength): void {
     try {
       let { scheme, params } = this.#params(obj.options.fec ?? {});
-      if (transferLength === 0 && scheme.fecEncodingId !== 0) {
-        // Nothing to protect: an empty object goes out as no-code (some schemes cannot code F = 0).
+      if (scheme.fecEncodingId !== 0 && (transferLength === 0 || (transferLength <= params.symbolLength && !this.#codes(scheme, transferLength, params)))) {
+        // Nothing to protect, or too little for the scheme (Raptor needs 4 symbols of at least Al
+        // bytes): the object goes out as no-code.
         ({ scheme, params } = this.#params({ encodingId: 0 }, obj.options.fec));
       }
       if (this.profile === 'interop' && scheme.fecEncodingId === 0) {
@@ -466,6 +473,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       obj.transferBytes = encoded;
       obj.md5 = md5;
       obj.oti = oti;
+      obj.header = header;
       obj.scheme = scheme;
       obj.params = params;
       obj.state = 'ready';
@@ -475,6 +483,15 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     } catch (error) {
       this.#fail(obj, error);
       if (obj.source.bytes !== undefined) throw error;
+    }
+  }
+
+  #codes(scheme: FecScheme, transferLength: number, params: FecParameters): boolean {
+    try {
+      scheme.createOti(transferLength, params);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -603,7 +620,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #sessionFdtOti(): ReturnType<typeof otiToFdt> | undefined {
     try {
       const { scheme, params } = this.#params({});
-      const oti = otiToFdt(scheme.createOti(Math.max(1, params.symbolLength), params));
+      const oti = otiToFdt(scheme.createOti(PROBE_SYMBOLS * params.symbolLength, params));
       return oti;
     } catch {
       return undefined;
@@ -651,7 +668,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       tsi: this.tsi,
       toi: 0n,
       tsiBits: this.tsiBits,
-      toiBits: this.toiBits as 16,
+      toiBits: this.toiBits,
       codepoint: this.#o.codepoint?.(0) ?? 0,
       closeSession: true,
       extensions: [{ het: HET_FTI, fti: { fecEncodingId: 0, transferLength: 0, symbolLength: 0, maxSourceBlockLength: 0 } }],
@@ -729,9 +746,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   }
 
   #startTransfer(o: SenderObject, now: number): void {
-    const inBandFti = o.options.inBandFti ?? this.#o.inBandFti ?? true;
-    const inBandCenc = o.options.inBandCenc ?? this.#o.inBandCenc ?? false;
-    const header = this.#objectHeader(o.toi, o.oti!.fecEncodingId, o.oti, inBandFti, inBandCenc, o.encoding);
+    const header = o.header!;
     const number = o.transfersDone + 1;
     const lastTransfer = number >= o.maxTransfers;
     const layout = o.scheme!.layout(o.oti!);
