@@ -264,6 +264,8 @@ async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<O
 
   engine.on('object-ready', (e) => {
     prepared.add(e.toi);
+    const t = byToi.get(e.toi);
+    out.json('object-ready', { toi: e.toi, contentLocation: t?.file.contentLocation, transferLength: e.transferLength });
     markComplete();
   });
   engine.on('fdt-published', (e) => out.json('fdt', { instanceId: e.instanceId, files: e.files, bytes: e.bytes }));
