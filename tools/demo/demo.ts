@@ -1,24 +1,42 @@
-// pnpm demo [capture.pcap|.pcapng] [--fec ID]
-// Dissects every UDP datagram of a capture as ALC/LCT (default: the GPAC FLUTE capture in
-// ../shared/fixtures/flute) and prints one line per packet. Interim demo until @proto/flute exists.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { readUdpDatagrams } from '@proto/pcap';
-import { dissect, formatTable, summarize } from '@proto/demo';
+// pnpm demo [--files N] [--min BYTES] [--max BYTES] [--fec NAME] [--repair R] [--loss P] [--bitrate RATE] [--dir DIR]
+// FLUTE end to end: sample files from a `flute send` process to a `flute receive` process over
+// loopback multicast (239.255.77.1, interface 127.0.0.1, TTL 1) through 10% injected loss, RaptorQ
+// with 15% repair, every MD5 checked. Exits 0 only if every file arrived intact.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatSummary, runFluteDemo } from '@proto/demo';
 
-const args = process.argv.slice(2);
-let file = fileURLToPath(new URL('../../../shared/fixtures/flute/gpac_mabr.pcap', import.meta.url));
-let fecEncodingId: number | undefined;
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--fec') fecEncodingId = Number(args[++i]);
-  else if (args[i] === '--help' || args[i] === '-h') {
-    console.log('usage: pnpm demo [capture.pcap|capture.pcapng] [--fec FEC_ENCODING_ID]');
-    process.exit(0);
-  } else file = args[i]!;
+const { values: v } = parseArgs({
+  options: {
+    files: { type: 'string' },
+    min: { type: 'string' },
+    max: { type: 'string' },
+    fec: { type: 'string' },
+    repair: { type: 'string' },
+    loss: { type: 'string' },
+    bitrate: { type: 'string' },
+    dir: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (v.help === true) {
+  console.log('usage: pnpm demo [--files 20] [--min 1024] [--max 8388608] [--fec raptorq] [--repair 15%] [--loss 0.1] [--bitrate 200M] [--dir DIR]');
+  process.exit(0);
 }
-
-const datagrams = readUdpDatagrams(new Uint8Array(readFileSync(file)));
-console.log(`${file}: ${datagrams.length} UDP datagrams, decoded as ALC (RFC 5775) / LCT (RFC 5651)\n`);
-const rows = dissect(datagrams, fecEncodingId === undefined ? {} : { fecEncodingId });
-console.log(formatTable(rows));
-console.log(`\n${summarize(rows)}`);
+const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
+const started = performance.now();
+const result = await runFluteDemo({
+  dir: v.dir ?? join(tmpdir(), 'flute-demo'),
+  log: (line) => console.log(line),
+  ...(v.files === undefined ? {} : { files: num(v.files)! }),
+  ...(v.min === undefined ? {} : { minBytes: num(v.min)! }),
+  ...(v.max === undefined ? {} : { maxBytes: num(v.max)! }),
+  ...(v.fec === undefined ? {} : { fec: v.fec }),
+  ...(v.repair === undefined ? {} : { repair: v.repair }),
+  ...(v.loss === undefined ? {} : { loss: num(v.loss)! }),
+  ...(v.bitrate === undefined ? {} : { bitrate: v.bitrate }),
+});
+console.log('');
+console.log(formatSummary(result, (performance.now() - started) / 1000));
+process.exitCode = result.ok ? 0 : 1;

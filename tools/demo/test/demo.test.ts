@@ -31,8 +31,8 @@ describe('demo dissector', () => {
     expect(row!.extensions).toBe('not ALC: V at offset 0: LCT version must be 1 or 2');
   });
 
-  it('runs as `pnpm demo` does', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@proto/source', 'tools/demo/demo.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  it('runs as `pnpm demo:dissect` does', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@proto/source', 'tools/demo/dissect.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');

@@ -52,6 +52,15 @@ export function bytes(name: string, v: string | undefined, fallback: number): nu
   return Math.floor(Number(m[1]) * unit);
 }
 
+/** A fraction: `0.1` or `10%`. */
+export function fraction(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const pct = /^(\d+(?:\.\d+)?)%$/.exec(v);
+  const n = pct !== null ? Number(pct[1]) / 100 : /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name}: expected a fraction like 0.1 or 10%, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** Repair overhead: `15%` (percent of each block) or `8` (symbols per block). */
 export function repair(name: string, v: string | undefined): { readonly percent: number } | { readonly symbols: number } | undefined {
   if (v === undefined) return undefined;

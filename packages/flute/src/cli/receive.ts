@@ -9,7 +9,7 @@ import { randomLoss } from '../sim/loss.js';
 import { formatEndpoint } from '../node/address.js';
 import { FileWriter } from '../node/file-writer.js';
 import { FluteUdpReceiver } from '../node/udp-receiver.js';
-import { UsageError, big, bytes, choice, formatBytes, formatRate, int, seconds } from './args.js';
+import { UsageError, big, bytes, choice, formatBytes, formatRate, fraction, int, seconds } from './args.js';
 import { Output, RateMeter, outputMode, type Bar } from './output.js';
 
 export const RECEIVE_USAGE = `Usage: flute receive --out DIR [options]
@@ -43,7 +43,7 @@ Limits and checks:
       --no-md5               do not check Content-MD5
       --rs-matrix M          rfc5510 (default) or backblaze (ypo/flute senders)
 Testing:
-      --loss P               drop this fraction of datagrams before decoding (e.g. 0.1)
+      --loss P               drop this fraction of datagrams before decoding (0.1 or 10%)
       --loss-seed N          seed of the loss pattern (1)
 
 Exit codes: 0 done, 1 a file failed or an error occurred, 2 bad arguments, 3 timed out.
@@ -140,9 +140,7 @@ export async function receive(argv: string[]): Promise<number> {
     maxObjectMemory: Math.min(64 << 20, maxMemory),
     maxObjectsPerSession: int('max-objects', v['max-objects'], 256, 1),
   };
-  const lossText = v.loss;
-  const loss = lossText === undefined ? 0 : /^(0(\.\d+)?|1(\.0+)?)$/.test(lossText) ? Number(lossText) : NaN;
-  if (Number.isNaN(loss)) throw new UsageError(`--loss: expected a fraction 0..1, got ${JSON.stringify(lossText)}`);
+  const loss = fraction('loss', v.loss) ?? 0;
   const rcvbuf = bytes('rcvbuf', v.rcvbuf, 4 << 20);
   const lossSeed = int('loss-seed', v['loss-seed'], 1);
   const dir = await writableFolder(v.out);

@@ -2,11 +2,13 @@
 // flute send: files and folders out over UDP (multicast or unicast) as one FLUTE session.
 import { parseArgs } from 'node:util';
 import type { ContentEncoding, CompressionLevel } from '../encoding.js';
-import type { CarouselTiming, FluteProfile, FluteSenderOptions, ObjectOptions } from '../sender/options.js';
+import { repairCount } from '../fec/scheme.js';
+import type { CarouselTiming, FecOptions, FluteProfile, FluteSenderOptions, ObjectOptions } from '../sender/options.js';
 import { formatEndpoint } from '../node/address.js';
 import { collectFiles, fileObject, type FileEntry } from '../node/objects.js';
 import { FluteUdpSender } from '../node/udp-sender.js';
-import { UsageError, big, bitrate, bytes, choice, fecId, formatBytes, formatRate, int, repair, seconds } from './args.js';
+import { UsageError, big, bitrate, choice, fecId, formatBytes, formatRate, fraction, int, repair, seconds } from './args.js';
+import { plannedRepair, receptionOverhead } from './repair.js';
 import { Output, RateMeter, outputMode } from './output.js';
 
 export const SEND_USAGE = `Usage: flute send [options] <file or folder>...
@@ -33,6 +35,8 @@ FEC:
       --symbol-size N        encoding symbol length in bytes (1424)
       --block-length N       maximum source block length in symbols (64)
       --repair R             repair symbols per block: 15% of the block, or a count like 8
+      --design-loss P        plan repair per file for this packet loss (0.1 or 10%): each block
+                             gets at least --repair and enough to fail at most once in 10^6
       --fec-m M              m for FEC 2 (8)
       --rs-matrix M          rfc5510 (default) or backblaze (ypo/flute receivers)
       --no-fti               FTI only in the FDT (no EXT_FTI on object packets)
@@ -95,6 +99,7 @@ export async function send(argv: string[]): Promise<number> {
       'symbol-size': { type: 'string' },
       'block-length': { type: 'string' },
       repair: { type: 'string' },
+      'design-loss': { type: 'string' },
       'fec-m': { type: 'string' },
       'rs-matrix': { type: 'string' },
       fti: { type: 'boolean', default: true },
@@ -170,6 +175,20 @@ export async function send(argv: string[]): Promise<number> {
     maxTransfers: transfers,
     carousel,
   };
+  const designLoss = fraction('design-loss', v['design-loss']);
+  if (designLoss !== undefined && fec === 0) throw new UsageError('--design-loss needs a FEC scheme with repair symbols (--fec 1, 2, 5, 6 or 129)');
+  const plan = (file: FileEntry): FecOptions | undefined => {
+    if (designLoss === undefined) return undefined;
+    // Blocks as the engine will cut them (RFC 5052 §9.1), planned on the file size.
+    const T = symbolLength ?? 1424;
+    const total = Math.max(1, Math.ceil(file.size / T));
+    const B = Math.min(blockLength ?? 64, total);
+    const k = Math.ceil(total / Math.ceil(total / B));
+    const rs = fec === 2 || fec === 5 || fec === 129;
+    const r = plannedRepair(k, designLoss, { floor: repairCount(k, repairOption ?? { symbols: 0 }), overhead: receptionOverhead(fec), max: rs ? 2 ** (m ?? 8) - 1 - B : Infinity });
+    // Reed-Solomon gives a block of k symbols floor(k · max_n / B) encoding symbols: B is the file's own.
+    return { repair: { symbols: r }, ...(rs ? { maxSourceBlockLength: B } : {}) };
+  };
   const rate = bitrate('bitrate', v.bitrate, 30e6);
   const ttl = int('ttl', v.ttl, 1, 0, 255);
   let files: FileEntry[];
@@ -188,7 +207,7 @@ export async function send(argv: string[]): Promise<number> {
     bitrate: rate,
     flute: engine,
   });
-  return run(tx, files, objectOptions, { transfers, complete: v.complete, startDelay: int('start-delay', v['start-delay'], 0) }, out);
+  return run(tx, files, objectOptions, { transfers, complete: v.complete, startDelay: int('start-delay', v['start-delay'], 0), fec: plan }, out);
 }
 
 interface Tracked {
@@ -205,10 +224,12 @@ interface Plan {
   readonly complete: boolean;
   /** Milliseconds between queueing an object and its first transfer. */
   readonly startDelay: number;
+  /** Per-file FEC (repair planned for a loss rate), over the session's. */
+  readonly fec: (file: FileEntry) => FecOptions | undefined;
 }
 
 async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<ObjectOptions, 'source' | 'contentLocation'>, plan: Plan, out: Output): Promise<number> {
-  const { transfers, complete, startDelay } = plan;
+  const { transfers, complete, startDelay, fec } = plan;
   const started = performance.now();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   const loop = transfers === Infinity;
@@ -242,7 +263,14 @@ async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<O
     // A window of objects at a time (their MD5 pre-pass opens the file); all of them for an endless carousel.
     while (next < files.length && (loop || active < WINDOW)) {
       const file = files[next++]!;
-      const toi = tx.addObject(fileObject(file, startDelay > 0 ? { ...objectOptions, startAt: Date.now() + startDelay } : objectOptions));
+      const fileFec = fec(file);
+      const toi = tx.addObject(
+        fileObject(file, {
+          ...objectOptions,
+          ...(startDelay > 0 ? { startAt: Date.now() + startDelay } : {}),
+          ...(fileFec === undefined ? {} : { fec: fileFec }),
+        }),
+      );
       byToi.set(toi, { file, doneBytes: 0, bar: undefined });
       active++;
     }
