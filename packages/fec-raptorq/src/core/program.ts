@@ -1,0 +1,276 @@
+import type { SymbolKernel } from './kernel.js';
+
+/** Opcodes of a recorded symbol program. */
+export const OP_XOR = 0;
+/** dst = src */
+export const OP_COPY = 1;
+/** dst ^= c * src */
+export const OP_MULADD = 2;
+/** dst = c * src */
+export const OP_MULCOPY = 3;
+/** dst = c * dst */
+export const OP_SCALE = 4;
+/** dst = 0 */
+export const OP_ZERO = 5;
+
+const ZERO = -1;
+const OWN = -2;
+
+/**
+ * A straight-line program of symbol operations on numbered slots, recorded while a solver works on
+ * coefficients only, then pruned and replayed on the symbols once (RFC 6330 §5.4.2 leaves the order
+ * of symbol operations free; this is how fast implementations avoid touching symbols during the
+ * search).
+ *
+ * Every slot starts in one of three states: its own content (an input written in place), zero, or
+ * a lazy copy of a read-only slot (a received symbol that must survive the decode). The recorder
+ * tracks them, so an operation never reads a zero slot, the first write into a zero slot is a copy,
+ * and a read-only slot is copied only when its copy is first modified. Replaying therefore needs no
+ * zero-filled memory and never writes a read-only slot.
+ */
+export class Program {
+  private ops: Int32Array;
+  private n = 0;
+  private init: Int32Array;
+  private slotCount: number;
+
+  /** Starts a program over `slotCount` existing slots holding their own content. */
+  constructor(slotCount: number) {
+    this.slotCount = slotCount;
+    this.init = new Int32Array(Math.max(16, slotCount * 2)).fill(OWN);
+    this.ops = new Int32Array(1024);
+  }
+
+  /** Number of slots the program uses (existing ones plus those it allocated). */
+  get slots(): number {
+    return this.slotCount;
+  }
+
+  /** Number of recorded operations. */
+  get length(): number {
+    return this.n;
+  }
+
+  private grow(): number {
+    const s = this.slotCount++;
+    if (s >= this.init.length) {
+      const z = new Int32Array(this.init.length * 2).fill(OWN);
+      z.set(this.init);
+      this.init = z;
+    }
+    return s;
+  }
+
+  /** Allocates a new slot holding zero. */
+  newSlot(): number {
+    const s = this.grow();
+    this.init[s] = ZERO;
+    return s;
+  }
+
+  /** Marks an existing slot as holding zero at this point (its memory need not be cleared). */
+  setZero(slot: number): void {
+    this.init[slot] = ZERO;
+  }
+
+  /** Allocates a new slot whose value starts as a copy of the read-only slot `source`. */
+  copyOf(source: number): number {
+    const s = this.grow();
+    this.init[s] = source;
+    return s;
+  }
+
+  /** The slot that holds `slot`'s current value: itself, or the read-only slot it still aliases. */
+  resolve(slot: number): number {
+    const i = this.init[slot]!;
+    return i >= 0 ? i : slot;
+  }
+
+  /**
+   * A slot from which `slot`'s final value can be read after the program ran: the read-only slot it
+   * aliases, or itself (cleared by the program if it is still zero).
+   */
+  materialize(slot: number): number {
+    const i = this.init[slot]!;
+    if (i >= 0) return i;
+    if (i === ZERO) {
+      this.emit(OP_ZERO, slot, 0, 0);
+      this.init[slot] = OWN;
+    }
+    return slot;
+  }
+
+  /** True if the slot is known to hold zero at this point of the program. */
+  isZero(slot: number): boolean {
+    return this.init[slot] === ZERO;
+  }
+
+  private emit(op: number, dst: number, src: number, c: number): void {
+    if (this.n * 4 + 4 > this.ops.length) {
+      const o = new Int32Array(this.ops.length * 2);
+      o.set(this.ops);
+      this.ops = o;
+    }
+    const i = this.n++ * 4;
+    this.ops[i] = op;
+    this.ops[i + 1] = dst;
+    this.ops[i + 2] = src;
+    this.ops[i + 3] = c;
+  }
+
+  /** Makes `dst` own its content before it is modified; false if it is zero. */
+  private own(dst: number): boolean {
+    const i = this.init[dst]!;
+    if (i === ZERO) return false;
+    if (i >= 0) {
+      this.emit(OP_COPY, dst, i, 0);
+      this.init[dst] = OWN;
+    }
+    return true;
+  }
+
+  /** dst ^= src */
+  xor(dst: number, src: number): void {
+    const si = this.init[src]!;
+    if (si === ZERO) return;
+    const from = si >= 0 ? si : src;
+    if (this.own(dst)) {
+      this.emit(OP_XOR, dst, from, 0);
+    } else {
+      this.emit(OP_COPY, dst, from, 0);
+      this.init[dst] = OWN;
+    }
+  }
+
+  /** dst ^= c * src */
+  mulAdd(dst: number, src: number, c: number): void {
+    if (c === 1) {
+      this.xor(dst, src);
+      return;
+    }
+    const si = this.init[src]!;
+    if (c === 0 || si === ZERO) return;
+    const from = si >= 0 ? si : src;
+    if (this.own(dst)) {
+      this.emit(OP_MULADD, dst, from, c);
+    } else {
+      this.emit(OP_MULCOPY, dst, from, c);
+      this.init[dst] = OWN;
+    }
+  }
+
+  /** dst = c * dst, c != 0 */
+  scale(dst: number, c: number): void {
+    if (c === 0) throw new RangeError('scale by zero');
+    const i = this.init[dst]!;
+    if (c === 1 || i === ZERO) return;
+    if (i >= 0) {
+      this.emit(OP_MULCOPY, dst, i, c);
+      this.init[dst] = OWN;
+    } else {
+      this.emit(OP_SCALE, dst, 0, c);
+    }
+  }
+
+  /**
+   * Removes every operation whose result cannot reach one of `outputs` (resolved slots) at the end
+   * of the program (backward liveness). Returns the number of operations removed.
+   */
+  prune(outputs: Iterable<number>): number {
+    const live = new Uint8Array(this.slotCount);
+    for (const s of outputs) live[s] = 1;
+    const ops = this.ops;
+    const keep = new Uint8Array(this.n);
+    let kept = 0;
+    for (let k = this.n - 1; k >= 0; k--) {
+      const i = k * 4;
+      const op = ops[i]!;
+      const dst = ops[i + 1]!;
+      if (live[dst] !== 1) continue;
+      keep[k] = 1;
+      kept++;
+      if (op === OP_SCALE) continue;
+      if (op === OP_ZERO) {
+        live[dst] = 0;
+        continue;
+      }
+      if (op === OP_COPY || op === OP_MULCOPY) live[dst] = 0;
+      live[ops[i + 2]!] = 1;
+    }
+    let w = 0;
+    for (let k = 0; k < this.n; k++) {
+      if (keep[k] !== 1) continue;
+      if (w !== k) ops.copyWithin(w * 4, k * 4, k * 4 + 4);
+      w++;
+    }
+    const removed = this.n - kept;
+    this.n = kept;
+    return removed;
+  }
+
+  /** A compact copy of the operations, for caching. */
+  freeze(): FrozenProgram {
+    return { ops: this.ops.slice(0, this.n * 4), slots: this.slotCount };
+  }
+}
+
+/** A recorded program detached from its recorder. */
+export interface FrozenProgram {
+  /** Operations, four integers each: opcode, dst, src, coefficient. */
+  readonly ops: Int32Array;
+  /** Slots the program uses. */
+  readonly slots: number;
+}
+
+/**
+ * Replays a program on a kernel whose slot `s` starts at byte `base + s * stride`. Runs of XORs into
+ * the same slot are fused three sources at a time.
+ */
+export function runProgram(program: FrozenProgram, kernel: SymbolKernel, base: number, stride: number): void {
+  const ops = program.ops;
+  const n = ops.length;
+  let i = 0;
+  while (i < n) {
+    const op = ops[i]!;
+    const dst = base + ops[i + 1]! * stride;
+    const src = base + ops[i + 2]! * stride;
+    switch (op) {
+      case OP_XOR: {
+        // Fuse following XORs into the same destination.
+        const d = ops[i + 1]!;
+        if (i + 4 < n && ops[i + 4] === OP_XOR && ops[i + 5] === d) {
+          const b = base + ops[i + 6]! * stride;
+          if (i + 8 < n && ops[i + 8] === OP_XOR && ops[i + 9] === d) {
+            kernel.xor3(dst, src, b, base + ops[i + 10]! * stride, stride);
+            i += 12;
+          } else {
+            kernel.xor2(dst, src, b, stride);
+            i += 8;
+          }
+          continue;
+        }
+        kernel.xor(dst, src, stride);
+        break;
+      }
+      case OP_COPY:
+        kernel.copy(dst, src, stride);
+        break;
+      case OP_MULADD:
+        kernel.mulAdd(dst, src, stride, ops[i + 3]!);
+        break;
+      case OP_MULCOPY:
+        kernel.copy(dst, src, stride);
+        kernel.scale(dst, stride, ops[i + 3]!);
+        break;
+      case OP_SCALE:
+        kernel.scale(dst, stride, ops[i + 3]!);
+        break;
+      case OP_ZERO:
+        kernel.bytes().fill(0, dst, dst + stride);
+        break;
+      default:
+        throw new Error(`bad opcode ${op}`);
+    }
+    i += 4;
+  }
+}

@@ -1,0 +1,35 @@
+export { MalformedError, TruncatedError } from './errors.js';
+export { partition, type Partition } from './core/partition.js';
+export { TsSymbolKernel, type SymbolKernel } from './core/kernel.js';
+export {
+  RAPTORQ_MAX_SOURCE_SYMBOLS,
+  raptorqKPrime,
+} from './raptorq/params.js';
+export {
+  RAPTORQ_MAX_ESI,
+  RAPTORQ_MAX_SBN,
+  RAPTORQ_PAYLOAD_ID_LENGTH,
+  decodeRaptorQPayloadId,
+  encodeRaptorQPayloadId,
+  type RaptorQPayloadId,
+} from './raptorq/payload-id.js';
+export {
+  RAPTORQ_MAX_TRANSFER_LENGTH,
+  RAPTORQ_OTI_LENGTH,
+  checkRaptorQOti,
+  decodeRaptorQOti,
+  decodeRaptorQOti as decodeOti,
+  deriveRaptorQOti,
+  deriveRaptorQOti as deriveOti,
+  encodeRaptorQOti,
+  encodeRaptorQOti as encodeOti,
+  sourceBlockLayout,
+  subBlockPartition,
+  type DeriveRaptorQOtiOptions,
+  type RaptorQOti,
+  type SourceBlockLayout,
+} from './raptorq/oti.js';
+export { RaptorQBlockEncoder, type BlockCoderOptions } from './raptorq/block-encoder.js';
+export { RaptorQBlockDecoder, type BlockDecoderOptions } from './raptorq/block-decoder.js';
+export { RaptorQEncoder } from './raptorq/encoder.js';
+export { RaptorQDecoder, type RaptorQDecoderOptions } from './raptorq/decoder.js';

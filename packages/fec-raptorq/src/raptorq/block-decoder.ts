@@ -1,0 +1,186 @@
+import { Program, runProgram } from '../core/program.js';
+import { SymbolSlab } from '../core/slab.js';
+import { solve } from '../core/solver.js';
+import { MalformedError } from '../errors.js';
+import type { BlockCoderOptions } from './block-encoder.js';
+import { RAPTORQ_MAX_ESI } from './payload-id.js';
+import { raptorqLtColumns, raptorqParams, type RaptorQParams } from './params.js';
+import { raptorqSystem } from './system.js';
+
+/** Options of a block decoder. */
+export interface BlockDecoderOptions extends BlockCoderOptions {
+  /**
+   * Symbols kept beyond K while decoding keeps failing (default 64). The decoder stores at most
+   * K + this many symbols, which bounds its memory; a failure after K + h symbols has probability
+   * about 256^-(h+1) (RFC 6330 §5.4.1).
+   */
+  readonly maxExtraSymbols?: number;
+}
+
+/**
+ * Decoder of one RaptorQ source block (RFC 6330 §5.4): accepts (ESI, symbol) pairs in any order,
+ * tries an inactivation decode once K symbols are in, and reports completion. Duplicate ESIs are
+ * ignored; symbols beyond the memory bound are dropped and counted.
+ */
+export class RaptorQBlockDecoder {
+  /** K: source symbols in the block. */
+  readonly sourceSymbols: number;
+  /** T: bytes per symbol. */
+  readonly symbolSize: number;
+  private readonly params: RaptorQParams;
+  private readonly maxSymbols: number;
+  private slab: SymbolSlab | undefined;
+  private readonly options: BlockDecoderOptions;
+  /** Slot of each received source symbol, -1 if missing. */
+  private readonly sourceSlot: Int32Array;
+  private sourceCount = 0;
+  private readonly repairEsi: number[] = [];
+  private readonly repairSlot: number[] = [];
+  private readonly seenRepair = new Set<number>();
+  private stored = 0;
+  private decoded: Uint8Array | undefined;
+  /** Symbols dropped: duplicates, after completion, or beyond the memory bound. */
+  dropped = 0;
+  /** Decode attempts that found the received symbols insufficient. */
+  failedAttempts = 0;
+
+  constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}) {
+    if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > 0xffff) {
+      throw new RangeError(`symbolSize = ${symbolSize}: must be 1..65535`);
+    }
+    this.params = raptorqParams(sourceSymbols);
+    this.sourceSymbols = sourceSymbols;
+    this.symbolSize = symbolSize;
+    this.options = options;
+    const extra = options.maxExtraSymbols ?? 64;
+    if (!Number.isInteger(extra) || extra < 0) throw new RangeError(`maxExtraSymbols = ${extra}: must be a non-negative integer`);
+    this.maxSymbols = sourceSymbols + extra;
+    this.sourceSlot = new Int32Array(sourceSymbols).fill(-1);
+  }
+
+  /** True once the block is decoded. */
+  get complete(): boolean {
+    return this.decoded !== undefined;
+  }
+
+  /** Number of distinct symbols received and kept. */
+  get received(): number {
+    return this.stored;
+  }
+
+  /**
+   * Adds the symbol of `esi` (exactly T bytes; copied). Returns true once the block is complete.
+   * Throws MalformedError for an ESI outside 0..2^24-1 or a symbol of the wrong length.
+   */
+  push(esi: number, symbol: Uint8Array): boolean {
+    if (!Number.isInteger(esi) || esi < 0 || esi > RAPTORQ_MAX_ESI) {
+      throw new MalformedError('RaptorQ symbol', 'esi', esi, `must be 0..${RAPTORQ_MAX_ESI}`);
+    }
+    if (symbol.length !== this.symbolSize) {
+      throw new MalformedError('RaptorQ symbol', 'length', symbol.length, `the symbol size is ${this.symbolSize}`);
+    }
+    if (this.decoded !== undefined) {
+      this.dropped++;
+      return true;
+    }
+    const K = this.sourceSymbols;
+    if (esi < K ? this.sourceSlot[esi] !== -1 : this.seenRepair.has(esi)) {
+      this.dropped++;
+      return false;
+    }
+    if (this.stored >= this.maxSymbols) {
+      this.dropped++;
+      return false;
+    }
+    const slab = this.slab ?? (this.slab = new SymbolSlab(this.symbolSize, Math.min(this.maxSymbols, K + 8), this.options.kernel));
+    const slot = this.stored++;
+    slab.reserve(slot + 1);
+    slab.write(slot, symbol);
+    if (esi < K) {
+      this.sourceSlot[esi] = slot;
+      this.sourceCount++;
+    } else {
+      this.seenRepair.add(esi);
+      this.repairEsi.push(esi);
+      this.repairSlot.push(slot);
+    }
+    if (this.sourceCount === K) {
+      this.finish(undefined, undefined);
+      return true;
+    }
+    if (this.stored >= K) return this.tryDecode();
+    return false;
+  }
+
+  /** The K * T bytes of the source block once complete, else undefined. */
+  result(): Uint8Array | undefined {
+    return this.decoded;
+  }
+
+  private tryDecode(): boolean {
+    const p = this.params;
+    const K = this.sourceSymbols;
+    const Kp = p.kPrime;
+    const program = new Program(this.stored);
+    const n = this.stored + (Kp - K);
+    const isis = new Int32Array(n);
+    const slots = new Int32Array(n);
+    let r = 0;
+    for (let esi = 0; esi < K; esi++) {
+      const s = this.sourceSlot[esi]!;
+      if (s < 0) continue;
+      isis[r] = esi;
+      slots[r++] = program.copyOf(s);
+    }
+    for (let i = 0; i < this.repairEsi.length; i++) {
+      isis[r] = this.repairEsi[i]! + Kp - K;
+      slots[r++] = program.copyOf(this.repairSlot[i]!);
+    }
+    for (let isi = K; isi < Kp; isi++) {
+      isis[r] = isi;
+      slots[r++] = program.newSlot();
+    }
+    const colSlot = solve(raptorqSystem(p, isis, slots, program), program);
+    if (colSlot === undefined) {
+      this.failedAttempts++;
+      return false;
+    }
+    // The missing source symbols, re-encoded from the intermediate symbols.
+    const missing = new Int32Array(K - this.sourceCount);
+    const cols = new Int32Array(40);
+    let m = 0;
+    for (let esi = 0; esi < K; esi++) {
+      if (this.sourceSlot[esi]! >= 0) continue;
+      const out = program.newSlot();
+      const c = raptorqLtColumns(p, esi, cols);
+      for (let i = 0; i < c; i++) program.xor(out, colSlot[cols[i]!]!);
+      missing[m++] = program.materialize(out);
+    }
+    program.prune(missing);
+    const frozen = program.freeze();
+    const slab = this.slab!;
+    slab.reserve(frozen.slots);
+    runProgram(frozen, slab.kernel, 0, slab.stride);
+    this.finish(missing, slab);
+    return true;
+  }
+
+  private finish(missing: Int32Array | undefined, slab: SymbolSlab | undefined): void {
+    const K = this.sourceSymbols;
+    const T = this.symbolSize;
+    const out = new Uint8Array(K * T);
+    const s = this.slab!;
+    let m = 0;
+    for (let esi = 0; esi < K; esi++) {
+      const slot = this.sourceSlot[esi]!;
+      if (slot >= 0) s.read(slot, out, esi * T, T);
+      else (slab ?? s).read(missing![m++]!, out, esi * T, T);
+    }
+    this.decoded = out;
+    // The symbols are no longer needed.
+    this.slab = undefined;
+    this.seenRepair.clear();
+    this.repairEsi.length = 0;
+    this.repairSlot.length = 0;
+  }
+}

@@ -1,0 +1,118 @@
+import { SubBlocking } from '../core/subblocks.js';
+import { MalformedError } from '../errors.js';
+import { RaptorQBlockDecoder, type BlockDecoderOptions } from './block-decoder.js';
+import { checkRaptorQOti, sourceBlockLayout, subBlockPartition, type RaptorQOti, type SourceBlockLayout } from './oti.js';
+import { decodeRaptorQPayloadId, RAPTORQ_MAX_ESI, RAPTORQ_PAYLOAD_ID_LENGTH } from './payload-id.js';
+
+/** Options of the object decoder. */
+export interface RaptorQDecoderOptions extends BlockDecoderOptions {
+  /** Largest object accepted, in bytes (default 1 GiB): an OTI asking for more is refused. */
+  readonly maxTransferLength?: number;
+}
+
+/**
+ * RaptorQ decoder of a whole object (RFC 6330 §4.4): takes packets (FEC Payload ID then one or
+ * more symbols) in any order, decodes each source block as soon as it can, and returns the object
+ * once every block is decoded. Memory is bounded by the OTI: at most K + maxExtraSymbols symbols
+ * per block, and the object itself.
+ */
+export class RaptorQDecoder {
+  readonly oti: RaptorQOti;
+  private readonly layout: SourceBlockLayout[];
+  private readonly subBlocking: SubBlocking;
+  private readonly decoders: (RaptorQBlockDecoder | undefined)[];
+  private readonly options: RaptorQDecoderOptions;
+  private readonly blockData: (Uint8Array | undefined)[];
+  private remaining: number;
+  private object: Uint8Array | undefined;
+  /** Symbols dropped: duplicates, for blocks already decoded, or beyond a block's memory bound. */
+  dropped = 0;
+
+  /** Throws MalformedError for an unusable OTI or one beyond `maxTransferLength`. */
+  constructor(oti: RaptorQOti, options: RaptorQDecoderOptions = {}) {
+    checkRaptorQOti(oti);
+    const max = options.maxTransferLength ?? 2 ** 30;
+    if (oti.transferLength > max) throw new MalformedError('RaptorQ OTI', 'F', oti.transferLength, `exceeds maxTransferLength = ${max}`);
+    this.oti = oti;
+    this.options = options;
+    this.layout = sourceBlockLayout(oti.transferLength, oti.symbolSize, oti.sourceBlocks);
+    this.subBlocking = new SubBlocking(subBlockPartition(oti.symbolSize, oti.subBlocks, oti.alignment), oti.alignment);
+    this.decoders = new Array<RaptorQBlockDecoder | undefined>(oti.sourceBlocks);
+    this.blockData = new Array<Uint8Array | undefined>(oti.sourceBlocks);
+    this.remaining = oti.sourceBlocks;
+  }
+
+  /** True once the whole object is decoded. */
+  get complete(): boolean {
+    return this.remaining === 0;
+  }
+
+  /**
+   * Adds a packet: the 4-byte FEC Payload ID then one or more whole symbols with consecutive ESIs.
+   * Returns true once the object is complete. Throws TruncatedError for fewer than 4 bytes and
+   * MalformedError for an unknown SBN, an ESI out of range or a payload that is not whole symbols.
+   */
+  push(packet: Uint8Array): boolean {
+    const { sbn, esi } = decodeRaptorQPayloadId(packet);
+    const T = this.oti.symbolSize;
+    const payload = packet.length - RAPTORQ_PAYLOAD_ID_LENGTH;
+    if (payload === 0 || payload % T !== 0) {
+      throw new MalformedError('RaptorQ packet', 'length', packet.length, `the payload is not a whole number of ${T}-byte symbols`);
+    }
+    const count = payload / T;
+    if (esi + count - 1 > RAPTORQ_MAX_ESI) throw new MalformedError('RaptorQ packet', 'esi', esi, `${count} symbols run past ESI ${RAPTORQ_MAX_ESI}`);
+    let done = false;
+    for (let g = 0; g < count; g++) {
+      const at = RAPTORQ_PAYLOAD_ID_LENGTH + g * T;
+      done = this.pushSymbol(sbn, esi + g, packet.subarray(at, at + T));
+    }
+    return done;
+  }
+
+  /** Adds one symbol of block `sbn`. Returns true once the object is complete. */
+  pushSymbol(sbn: number, esi: number, symbol: Uint8Array): boolean {
+    const d = this.blockDecoder(sbn);
+    if (d === undefined) {
+      this.dropped++;
+    } else if (d.push(esi, symbol)) {
+      this.blockData[sbn] = d.result()!;
+      this.dropped += d.dropped;
+      this.decoders[sbn] = undefined;
+      this.remaining--;
+    }
+    return this.remaining === 0;
+  }
+
+  /**
+   * The block-level decoder of source block `sbn` (symbols in encoding order), or undefined once
+   * that block is decoded. Throws MalformedError for an SBN the OTI does not have.
+   */
+  blockDecoder(sbn: number): RaptorQBlockDecoder | undefined {
+    const b = Number.isInteger(sbn) ? this.layout[sbn] : undefined;
+    if (b === undefined) throw new MalformedError('RaptorQ packet', 'sbn', sbn, `the object has ${this.oti.sourceBlocks} source blocks`);
+    if (this.blockData[b.sbn] !== undefined || this.object !== undefined) return undefined;
+    let d = this.decoders[sbn];
+    if (d === undefined) {
+      d = new RaptorQBlockDecoder(b.sourceSymbols, this.oti.symbolSize, this.options);
+      this.decoders[sbn] = d;
+    }
+    return d;
+  }
+
+  /** The object once complete, else undefined. */
+  result(): Uint8Array | undefined {
+    if (this.remaining !== 0) return undefined;
+    if (this.object !== undefined) return this.object;
+    const out = new Uint8Array(this.oti.transferLength);
+    const T = this.oti.symbolSize;
+    for (const b of this.layout) {
+      const symbols = this.blockData[b.sbn]!;
+      const target = out.subarray(b.byteOffset, b.byteOffset + b.byteLength);
+      if (this.subBlocking.trivial) target.set(symbols.subarray(0, b.byteLength));
+      else this.subBlocking.deinterleave(symbols, b.sourceSymbols, T, target);
+      this.blockData[b.sbn] = undefined;
+    }
+    this.object = out;
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+import { SubBlocking } from '../core/subblocks.js';
+import { RaptorQBlockEncoder, type BlockCoderOptions } from './block-encoder.js';
+import { encodeRaptorQOti, sourceBlockLayout, subBlockPartition, type RaptorQOti, type SourceBlockLayout } from './oti.js';
+import { encodeRaptorQPayloadId, RAPTORQ_PAYLOAD_ID_LENGTH } from './payload-id.js';
+
+/**
+ * RaptorQ encoder of a whole object (RFC 6330 §4.4): splits it into the source blocks and
+ * sub-blocks its OTI describes and yields packets of one symbol each, SBN(8) . ESI(24) . symbol.
+ */
+export class RaptorQEncoder {
+  readonly oti: RaptorQOti;
+  /** The 12-byte encoded OTI, to send to receivers (e.g. in a FLUTE FDT or EXT_FTI). */
+  readonly otiBytes: Uint8Array;
+  /** Z. */
+  readonly sourceBlockCount: number;
+  private readonly data: Uint8Array;
+  private readonly layout: SourceBlockLayout[];
+  private readonly subBlocking: SubBlocking;
+  private readonly encoders: (RaptorQBlockEncoder | undefined)[];
+  private readonly options: BlockCoderOptions;
+
+  /**
+   * @param data the object, `oti.transferLength` bytes. It is read, not copied, while the blocks
+   *   need no sub-block interleaving: keep it unchanged while the encoder is in use.
+   */
+  constructor(data: Uint8Array, oti: RaptorQOti, options: BlockCoderOptions = {}) {
+    this.otiBytes = encodeRaptorQOti(oti);
+    if (data.length !== oti.transferLength) throw new RangeError(`data has ${data.length} bytes, the OTI says ${oti.transferLength}`);
+    this.oti = oti;
+    this.data = data;
+    this.sourceBlockCount = oti.sourceBlocks;
+    this.layout = sourceBlockLayout(oti.transferLength, oti.symbolSize, oti.sourceBlocks);
+    this.subBlocking = new SubBlocking(subBlockPartition(oti.symbolSize, oti.subBlocks, oti.alignment), oti.alignment);
+    this.encoders = new Array<RaptorQBlockEncoder | undefined>(oti.sourceBlocks);
+    this.options = options;
+  }
+
+  /** K of source block `sbn`. */
+  sourceSymbols(sbn: number): number {
+    return this.block(sbn).sourceSymbols;
+  }
+
+  /** The block-level encoder of source block `sbn` (symbols in encoding order). */
+  blockEncoder(sbn: number): RaptorQBlockEncoder {
+    const b = this.block(sbn);
+    let e = this.encoders[sbn];
+    if (e === undefined) {
+      const T = this.oti.symbolSize;
+      const bytes = this.data.subarray(b.byteOffset, b.byteOffset + b.byteLength);
+      let source = bytes;
+      if (!this.subBlocking.trivial) {
+        source = new Uint8Array(b.sourceSymbols * T);
+        this.subBlocking.interleave(bytes, b.sourceSymbols, T, source);
+      }
+      e = new RaptorQBlockEncoder(source, T, this.options);
+      this.encoders[sbn] = e;
+    }
+    return e;
+  }
+
+  /** The packet carrying symbol `esi` of block `sbn`: FEC Payload ID then T bytes. */
+  packet(sbn: number, esi: number): Uint8Array {
+    const out = new Uint8Array(RAPTORQ_PAYLOAD_ID_LENGTH + this.oti.symbolSize);
+    encodeRaptorQPayloadId({ sbn, esi }, out, 0);
+    this.blockEncoder(sbn).writeSymbol(esi, out, RAPTORQ_PAYLOAD_ID_LENGTH);
+    return out;
+  }
+
+  private block(sbn: number): SourceBlockLayout {
+    const b = Number.isInteger(sbn) ? this.layout[sbn] : undefined;
+    if (b === undefined) throw new RangeError(`sbn = ${sbn}: the object has ${this.sourceBlockCount} source blocks`);
+    return b;
+  }
+}
