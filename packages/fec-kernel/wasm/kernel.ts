@@ -1,0 +1,227 @@
+/**
+ * The readable source of the WebAssembly SIMD128 kernel. `scripts/generate.ts` assembles it into
+ * `src/kernel-wasm.ts`; a test assembles it again and compares the bytes.
+ *
+ * Memory layout (shared with `src/wasm-kernel.ts`):
+ *   [0, 8192)   256 nibble tables of 32 bytes: table c at c·32 holds c·x (bytes 0..15) and c·(x<<4)
+ *               (bytes 16..31) for x = 0..15, in GF(2^8) with polynomial 0x11D. Written once by JS.
+ *   [8192, …)   the caller's symbol slab, then scratch space for mul_matrix.
+ *
+ * The GF(2^8) product of a constant c and every byte b of a vector is computed with two table look-ups
+ * per byte, 16 bytes at once (the pshufb technique): c·b = low[b & 0x0F] ^ high[b >> 4], with
+ * `i8x16.swizzle` doing the look-ups. Main loops handle 64 bytes (four vectors) per iteration, then one
+ * vector at a time, then single bytes, so no function reads or writes outside [ptr, ptr + len).
+ *
+ * Exported functions (all addresses absolute, all lengths in bytes, no return values):
+ *   xor(dst, src, len)                          dst[i] ^= src[i]
+ *   mul_add(dst, src, len, tbl)                 dst[i] ^= T(src[i])     T = the nibble table at tbl
+ *   mul(dst, src, len, tbl)                     dst[i]  = T(src[i])     dst = src allowed
+ *   mul_matrix(coef, rows, cols, in, out, stride)
+ *       out_r[p] = Σ_c coef[r·cols + c] · in_c[p] for r < rows, p < stride, where in_c = in + c·stride
+ *       and out_r = out + r·stride. Requires rows ≥ 1, cols ≥ 1, stride a positive multiple of 64.
+ *       Register-blocked: two output rows × 32 bytes of accumulators stay in registers across all
+ *       inputs, and each input vector is split into nibbles once for both rows.
+ */
+import { assembleModule, i32, op, v128, type Bytes, type FuncDef } from './assembler.js';
+
+/** Byte offset of the first nibble table; table c starts at TABLES_BASE + 32·c. */
+export const TABLES_BASE = 0;
+/** First byte after the tables: where the slab starts. */
+export const SLAB_BASE = 8192;
+
+const LOW_NIBBLES: Bytes = new Array<number>(16).fill(0x0f);
+const ZERO: Bytes = new Array<number>(16).fill(0);
+
+const { local_get: get, local_set: set, local_tee: tee } = op;
+
+/** `local += n` for an i32 local. */
+const addTo = (local: number, n: number): number[] => [...get(local), ...op.i32_const(n), ...op.i32_add, ...set(local)];
+
+/**
+ * T(x) for the vector on top of the stack, with the nibble tables in locals lo and hi, 0x0F·16 in mask,
+ * and x a scratch v128 local: swizzle(lo, x & mask) ^ swizzle(hi, x >> 4).
+ */
+function tableProduct(loadX: Bytes, lo: number, hi: number, mask: number, x: number): number[] {
+  return [
+    ...get(lo), ...loadX, ...tee(x), ...get(mask), ...op.v128_and, ...op.i8x16_swizzle,
+    ...get(hi), ...get(x), ...op.i32_const(4), ...op.i8x16_shr_u, ...op.i8x16_swizzle,
+    ...op.v128_xor,
+  ];
+}
+
+/**
+ * `while (len >= step) { body; dst += step; src += step; len -= step }` as block/loop. `pointers` are
+ * the locals advanced by `step`.
+ */
+function stridedLoop(len: number, step: number, pointers: readonly number[], body: Bytes): number[] {
+  return op.block(
+    op.loop(
+      get(len), op.i32_const(step), op.i32_lt_u, op.br_if(1),
+      body,
+      ...pointers.map((p) => addTo(p, step)),
+      addTo(len, -step),
+      op.br(0),
+    ),
+  );
+}
+
+/** The byte-wise tail, `while (len !== 0) { body; dst++; src++; len-- }`. */
+function byteLoop(len: number, pointers: readonly number[], body: Bytes): number[] {
+  return stridedLoop(len, 1, pointers, body);
+}
+
+// xor(dst, src, len)
+function xorFunc(): FuncDef {
+  const [dst, src, len] = [0, 1, 2];
+  const lane = (k: number): number[] => [
+    ...get(dst),
+    ...get(dst), ...op.v128_load(16 * k),
+    ...get(src), ...op.v128_load(16 * k),
+    ...op.v128_xor,
+    ...op.v128_store(16 * k),
+  ];
+  return {
+    name: 'xor',
+    params: [i32, i32, i32],
+    locals: [],
+    body: [
+      stridedLoop(len, 64, [dst, src], [0, 1, 2, 3].flatMap(lane)),
+      stridedLoop(len, 16, [dst, src], lane(0)),
+      byteLoop(len, [dst, src], [
+        ...get(dst),
+        ...get(dst), ...op.i32_load8_u(),
+        ...get(src), ...op.i32_load8_u(),
+        ...op.i32_xor,
+        ...op.i32_store8(),
+      ]),
+    ],
+  };
+}
+
+// mul_add(dst, src, len, tbl) and mul(dst, src, len, tbl)
+function mulFunc(accumulate: boolean): FuncDef {
+  const [dst, src, len, tbl, b] = [0, 1, 2, 3, 4];
+  const [lo, hi, mask, x] = [5, 6, 7, 8];
+  const lane = (k: number): number[] => [
+    ...get(dst),
+    ...(accumulate ? [...get(dst), ...op.v128_load(16 * k)] : []),
+    ...tableProduct([...get(src), ...op.v128_load(16 * k)], lo, hi, mask, x),
+    ...(accumulate ? op.v128_xor : []),
+    ...op.v128_store(16 * k),
+  ];
+  // T(b) = tbl[b & 15] ^ tbl[16 + (b >> 4)]
+  const scalarProduct = [
+    ...get(tbl), ...get(src), ...op.i32_load8_u(), ...tee(b), ...op.i32_const(15), ...op.i32_and, ...op.i32_add, ...op.i32_load8_u(),
+    ...get(tbl), ...get(b), ...op.i32_const(4), ...op.i32_shr_u, ...op.i32_add, ...op.i32_load8_u(16),
+    ...op.i32_xor,
+  ];
+  return {
+    name: accumulate ? 'mul_add' : 'mul',
+    params: [i32, i32, i32, i32],
+    locals: [i32, v128, v128, v128, v128],
+    body: [
+      get(tbl), op.v128_load(0), set(lo),
+      get(tbl), op.v128_load(16), set(hi),
+      op.v128_const(LOW_NIBBLES), set(mask),
+      stridedLoop(len, 64, [dst, src], [0, 1, 2, 3].flatMap(lane)),
+      stridedLoop(len, 16, [dst, src], lane(0)),
+      byteLoop(len, [dst, src], [
+        ...get(dst),
+        ...(accumulate ? [...get(dst), ...op.i32_load8_u()] : []),
+        ...scalarProduct,
+        ...(accumulate ? op.i32_xor : []),
+        ...op.i32_store8(),
+      ]),
+    ],
+  };
+}
+
+// mul_matrix(coef, rows, cols, in, out, stride)
+//
+// For each 32-byte column slice, rows are taken two at a time (then a last single row): for every
+// input the slice is loaded and split into nibbles once and feeds both rows' accumulators, which stay
+// in registers across all inputs; each output slice is stored once. Two rows × two vectors keeps
+// 4 accumulators + 4 tables + 4 temporaries in 12 of the 16 x64 vector registers.
+function mulMatrixFunc(): FuncDef {
+  const [coef, rows, cols, inp, out, stride] = [0, 1, 2, 3, 4, 5];
+  const [pos, r, c, cp, cpB, ip, t] = [6, 7, 8, 9, 10, 11, 12];
+  const acc = [13, 14, 15, 16]; // row r lanes 0,1; row r+1 lanes 0,1
+  const [loA, hiA, loB, hiB, mask, x, xl, xh] = [17, 18, 19, 20, 21, 22, 23, 24];
+  const LANES = 2;
+  const SLICE = 16 * LANES;
+  /** acc = acc ^ swizzle(lo, xl) ^ swizzle(hi, xh) */
+  const mac = (a: number, lo: number, hi: number): number[] => [
+    ...get(a),
+    ...get(lo), ...get(xl), ...op.i8x16_swizzle,
+    ...get(hi), ...get(xh), ...op.i8x16_swizzle,
+    ...op.v128_xor, ...op.v128_xor,
+    ...set(a),
+  ];
+  /** Loads the nibble tables of the coefficient at the pointer in local p into lo, hi. */
+  const tables = (p: number, lo: number, hi: number): number[] => [
+    ...get(p), ...op.i32_load8_u(), ...op.i32_const(5), ...op.i32_shl, ...op.i32_const(TABLES_BASE), ...op.i32_add, ...tee(t),
+    ...op.v128_load(0), ...set(lo),
+    ...get(t), ...op.v128_load(16), ...set(hi),
+  ];
+  /** The multiply-accumulate over all inputs and the stores, for `pair` ? rows r, r+1 : row r. */
+  const rowBlock = (pair: boolean): number[] => [
+    ...acc.flatMap((a) => [...op.v128_const(ZERO), ...set(a)]),
+    ...get(coef), ...get(r), ...get(cols), ...op.i32_mul, ...op.i32_add, ...tee(cp),
+    ...get(cols), ...op.i32_add, ...set(cpB),
+    ...get(inp), ...get(pos), ...op.i32_add, ...set(ip),
+    ...get(cols), ...set(c),
+    ...op.loop(
+      tables(cp, loA, hiA),
+      pair ? tables(cpB, loB, hiB) : [],
+      ...Array.from({ length: LANES }, (_, k) => [
+        ...get(ip), ...op.v128_load(16 * k), ...tee(x), ...get(mask), ...op.v128_and, ...set(xl),
+        ...get(x), ...op.i32_const(4), ...op.i8x16_shr_u, ...set(xh),
+        ...mac(acc[k]!, loA, hiA),
+        ...(pair ? mac(acc[LANES + k]!, loB, hiB) : []),
+      ]),
+      addTo(cp, 1),
+      pair ? addTo(cpB, 1) : [],
+      get(ip), get(stride), op.i32_add, set(ip),
+      addTo(c, -1),
+      get(c), op.br_if(0),
+    ),
+    // out + r·stride + pos
+    ...get(out), ...get(r), ...get(stride), ...op.i32_mul, ...op.i32_add, ...get(pos), ...op.i32_add, ...set(t),
+    ...Array.from({ length: LANES }, (_, k) => [...get(t), ...get(acc[k]!), ...op.v128_store(16 * k)]).flat(),
+    ...(pair
+      ? Array.from({ length: LANES }, (_, k) => [...get(t), ...get(stride), ...op.i32_add, ...get(acc[LANES + k]!), ...op.v128_store(16 * k)]).flat()
+      : []),
+  ];
+  return {
+    name: 'mul_matrix',
+    params: [i32, i32, i32, i32, i32, i32],
+    locals: [i32, i32, i32, i32, i32, i32, i32, v128, v128, v128, v128, v128, v128, v128, v128, v128, v128, v128, v128],
+    body: [
+      op.v128_const(LOW_NIBBLES), set(mask),
+      op.i32_const(0), set(pos),
+      op.loop(
+        // for each 32-byte slice at pos
+        op.i32_const(0), set(r),
+        op.block(
+          op.loop(
+            // while r + 2 ≤ rows: rows r and r + 1
+            get(r), op.i32_const(2), op.i32_add, get(rows), op.i32_gt_u, op.br_if(1),
+            rowBlock(true),
+            addTo(r, 2),
+            op.br(0),
+          ),
+        ),
+        // a last odd row
+        get(r), get(rows), op.i32_lt_u,
+        op.if(rowBlock(false)),
+        addTo(pos, SLICE),
+        get(pos), get(stride), op.i32_lt_u, op.br_if(0),
+      ),
+    ],
+  };
+}
+
+/** The kernel module's bytes. Deterministic: the same source always gives the same bytes. */
+export function assembleKernel(): Uint8Array {
+  return assembleModule([xorFunc(), mulFunc(true), mulFunc(false), mulMatrixFunc()], 1);
+}
