@@ -1,3 +1,4 @@
+import { createFecKernel, wasmSimdSupported, type FecKernel } from '@proto/fec-kernel';
 import { gfMulTable } from './gf256.js';
 
 /**
@@ -145,4 +146,94 @@ export class TsSymbolKernel implements SymbolKernel {
 
 function roundUp(n: number): number {
   return Math.max(64, Math.ceil(n / 64) * 64);
+}
+
+/**
+ * The shared WebAssembly SIMD kernel of `@proto/fec-kernel` seen through this interface. It has
+ * no multi-source XOR or copy: those are composed here.
+ */
+export class FecKernelAdapter implements SymbolKernel {
+  private view: Uint8Array;
+
+  constructor(private readonly k: FecKernel) {
+    this.view = k.slab();
+  }
+
+  bytes(): Uint8Array {
+    return this.view;
+  }
+
+  ensureCapacity(byteLength: number): void {
+    if (byteLength <= this.k.slabSize) return;
+    this.k.reserve(Math.max(byteLength, Math.min(this.k.slabSize * 2, byteLength + (64 << 20))));
+    this.view = this.k.slab();
+  }
+
+  xor(dst: number, src: number, len: number): void {
+    this.k.xor(dst, src, len);
+  }
+
+  xor2(dst: number, a: number, b: number, len: number): void {
+    this.k.xor(dst, a, len);
+    this.k.xor(dst, b, len);
+  }
+
+  xor3(dst: number, a: number, b: number, c: number, len: number): void {
+    this.k.xor(dst, a, len);
+    this.k.xor(dst, b, len);
+    this.k.xor(dst, c, len);
+  }
+
+  copy(dst: number, src: number, len: number): void {
+    this.view.copyWithin(dst, src, src + len);
+  }
+
+  mulAdd(dst: number, src: number, len: number, c: number): void {
+    this.k.mulAdd(dst, src, len, c);
+  }
+
+  scale(dst: number, len: number, c: number): void {
+    this.k.scale(dst, len, c);
+  }
+}
+
+/** Which symbol kernel the coders use. */
+export type KernelChoice = 'auto' | 'wasm-simd' | 'ts';
+
+/**
+ * A new kernel: `'wasm-simd'` is `@proto/fec-kernel`'s WebAssembly SIMD kernel (throws where the
+ * runtime lacks SIMD), `'ts'` the portable kernel of this package, `'auto'` (default) the first
+ * when available, else the second.
+ */
+export function createSymbolKernel(choice: KernelChoice = 'auto', initialBytes = 0): SymbolKernel {
+  if (choice === 'ts' || (choice === 'auto' && !wasmSimdSupported())) return new TsSymbolKernel(initialBytes);
+  return new FecKernelAdapter(createFecKernel({ backend: 'wasm-simd', slabSize: initialBytes }));
+}
+
+/** Kernels returned by finished coders, reused by the next ones (their memory is already mapped). */
+const pools = { wasm: [] as SymbolKernel[], ts: [] as SymbolKernel[] };
+const POOL_SIZE = 4;
+/** Kernels larger than this are left to the garbage collector. */
+const POOL_MAX_BYTES = 160 << 20;
+
+function poolOf(choice: KernelChoice): SymbolKernel[] {
+  return choice === 'ts' || (choice === 'auto' && !wasmSimdSupported()) ? pools.ts : pools.wasm;
+}
+
+/**
+ * A kernel of the given choice with room for `bytes`, from the pool when one is there. Its memory
+ * holds garbage: callers initialise everything they read.
+ */
+export function acquireKernel(choice: KernelChoice, bytes: number): SymbolKernel {
+  const pool = poolOf(choice);
+  const k = pool.pop();
+  if (k === undefined) return createSymbolKernel(choice, bytes);
+  k.ensureCapacity(bytes);
+  return k;
+}
+
+/** Gives a kernel obtained from `acquireKernel` back for reuse. */
+export function releaseKernel(choice: KernelChoice, kernel: SymbolKernel): void {
+  const pool = poolOf(choice);
+  if (pool.length < POOL_SIZE && kernel.bytes().length <= POOL_MAX_BYTES && !pool.includes(kernel)) pool.push(kernel);
 }

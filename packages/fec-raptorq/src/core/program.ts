@@ -17,36 +17,44 @@ const ZERO = -1;
 const OWN = -2;
 
 /**
- * A straight-line program of symbol operations on numbered slots, recorded while a solver works on
- * coefficients only, then pruned and replayed on the symbols once (RFC 6330 §5.4.2 leaves the order
- * of symbol operations free; this is how fast implementations avoid touching symbols during the
- * search).
+ * Symbol operations on numbered slots, as a solver issues them while it works on coefficients
+ * (RFC 6330 §5.4.2 leaves the order of symbol operations free). Two implementations: `Program`
+ * records them to be pruned and replayed later (the per-K' encoding plan), `SymbolExecutor` runs
+ * them at once on kernel memory (decoding, where the operations serve once).
  *
  * Every slot starts in one of three states: its own content (an input written in place), zero, or
- * a lazy copy of a read-only slot (a received symbol that must survive the decode). The recorder
- * tracks them, so an operation never reads a zero slot, the first write into a zero slot is a copy,
- * and a read-only slot is copied only when its copy is first modified. Replaying therefore needs no
- * zero-filled memory and never writes a read-only slot.
+ * a lazy copy of a read-only slot (a received symbol that must survive the decode). They are
+ * tracked here, so an operation never reads a zero slot, the first write into one is a copy, and a
+ * read-only slot is copied only when its copy is first modified. Nothing needs zero-filled memory
+ * and no read-only slot is ever written.
  */
-export class Program {
-  private ops: Int32Array;
-  private n = 0;
+export abstract class SymbolOps {
+  /** Number of operations issued. */
+  protected n = 0;
   private init: Int32Array;
+  /** The state each slot was created in, for `restore`. */
+  private origin: Int32Array;
   private slotCount: number;
 
-  /** Starts a program over `slotCount` existing slots holding their own content. */
+  /** Starts over `slotCount` existing slots holding their own content. */
   constructor(slotCount: number) {
     this.slotCount = slotCount;
     this.init = new Int32Array(Math.max(16, slotCount * 2)).fill(OWN);
-    this.ops = new Int32Array(1024);
+    this.origin = new Int32Array(this.init.length).fill(OWN);
   }
+
+  /** Carries out or records one operation. */
+  protected abstract emit(op: number, dst: number, src: number, c: number): void;
+
+  /** Called when slots were added (the executor makes room for them). */
+  protected grown(_slots: number): void {}
 
   /** Number of slots the program uses (existing ones plus those it allocated). */
   get slots(): number {
     return this.slotCount;
   }
 
-  /** Number of recorded operations. */
+  /** Number of operations issued. */
   get length(): number {
     return this.n;
   }
@@ -57,7 +65,11 @@ export class Program {
       const z = new Int32Array(this.init.length * 2).fill(OWN);
       z.set(this.init);
       this.init = z;
+      const o = new Int32Array(z.length).fill(OWN);
+      o.set(this.origin);
+      this.origin = o;
     }
+    this.grown(this.slotCount);
     return s;
   }
 
@@ -65,19 +77,28 @@ export class Program {
   newSlot(): number {
     const s = this.grow();
     this.init[s] = ZERO;
+    this.origin[s] = ZERO;
     return s;
-  }
-
-  /** Marks an existing slot as holding zero at this point (its memory need not be cleared). */
-  setZero(slot: number): void {
-    this.init[slot] = ZERO;
   }
 
   /** Allocates a new slot whose value starts as a copy of the read-only slot `source`. */
   copyOf(source: number): number {
     const s = this.grow();
     this.init[s] = source;
+    this.origin[s] = source;
     return s;
+  }
+
+  /** True if `restore` can bring the slot back to its initial value (zero or a read-only copy). */
+  canRestore(slot: number): boolean {
+    return this.origin[slot] !== OWN;
+  }
+
+  /** Makes the slot hold its initial value again, lazily: no operation is recorded until it changes. */
+  restore(slot: number): void {
+    const o = this.origin[slot]!;
+    if (o === OWN) throw new Error(`slot ${slot} holds an input written in place and cannot be restored`);
+    this.init[slot] = o;
   }
 
   /** The slot that holds `slot`'s current value: itself, or the read-only slot it still aliases. */
@@ -103,19 +124,6 @@ export class Program {
   /** True if the slot is known to hold zero at this point of the program. */
   isZero(slot: number): boolean {
     return this.init[slot] === ZERO;
-  }
-
-  private emit(op: number, dst: number, src: number, c: number): void {
-    if (this.n * 4 + 4 > this.ops.length) {
-      const o = new Int32Array(this.ops.length * 2);
-      o.set(this.ops);
-      this.ops = o;
-    }
-    const i = this.n++ * 4;
-    this.ops[i] = op;
-    this.ops[i + 1] = dst;
-    this.ops[i + 2] = src;
-    this.ops[i + 3] = c;
   }
 
   /** Makes `dst` own its content before it is modified; false if it is zero. */
@@ -171,13 +179,31 @@ export class Program {
       this.emit(OP_SCALE, dst, 0, c);
     }
   }
+}
+
+/** Records the operations, to prune and replay them (see `runProgram`). */
+export class Program extends SymbolOps {
+  private ops = new Int32Array(1024);
+
+  protected emit(op: number, dst: number, src: number, c: number): void {
+    if (this.n * 4 + 4 > this.ops.length) {
+      const o = new Int32Array(this.ops.length * 2);
+      o.set(this.ops);
+      this.ops = o;
+    }
+    const i = this.n++ * 4;
+    this.ops[i] = op;
+    this.ops[i + 1] = dst;
+    this.ops[i + 2] = src;
+    this.ops[i + 3] = c;
+  }
 
   /**
    * Removes every operation whose result cannot reach one of `outputs` (resolved slots) at the end
    * of the program (backward liveness). Returns the number of operations removed.
    */
   prune(outputs: Iterable<number>): number {
-    const live = new Uint8Array(this.slotCount);
+    const live = new Uint8Array(this.slots);
     for (const s of outputs) live[s] = 1;
     const ops = this.ops;
     const keep = new Uint8Array(this.n);
@@ -210,7 +236,75 @@ export class Program {
 
   /** A compact copy of the operations, for caching. */
   freeze(): FrozenProgram {
-    return { ops: this.ops.slice(0, this.n * 4), slots: this.slotCount };
+    return { ops: this.ops.slice(0, this.n * 4), slots: this.slots };
+  }
+}
+
+/**
+ * Runs the operations at once on kernel memory where slot `s` starts at byte `s * stride`, growing
+ * it as slots are added. XORs into the same slot are gathered and run three sources at a time.
+ */
+export class SymbolExecutor extends SymbolOps {
+  private pendingDst = -1;
+  private readonly pending = [0, 0, 0];
+  private pendingCount = 0;
+
+  constructor(
+    private readonly kernel: SymbolKernel,
+    private readonly stride: number,
+    slotCount: number,
+  ) {
+    super(slotCount);
+    kernel.ensureCapacity(slotCount * stride);
+  }
+
+  protected override grown(slots: number): void {
+    this.kernel.ensureCapacity(slots * this.stride);
+  }
+
+  protected emit(op: number, dst: number, src: number, c: number): void {
+    this.n++;
+    const s = this.stride;
+    if (op === OP_XOR) {
+      if (dst !== this.pendingDst) this.flush();
+      this.pendingDst = dst;
+      this.pending[this.pendingCount++] = src;
+      if (this.pendingCount === 3) this.flush();
+      return;
+    }
+    this.flush();
+    const k = this.kernel;
+    switch (op) {
+      case OP_COPY:
+        k.copy(dst * s, src * s, s);
+        break;
+      case OP_MULADD:
+        k.mulAdd(dst * s, src * s, s, c);
+        break;
+      case OP_MULCOPY:
+        k.copy(dst * s, src * s, s);
+        k.scale(dst * s, s, c);
+        break;
+      case OP_SCALE:
+        k.scale(dst * s, s, c);
+        break;
+      default:
+        k.bytes().fill(0, dst * s, dst * s + s);
+    }
+  }
+
+  /** Runs the gathered XORs; call once after the last operation. */
+  flush(): void {
+    const n = this.pendingCount;
+    if (n === 0) return;
+    const s = this.stride;
+    const d = this.pendingDst * s;
+    const p = this.pending;
+    if (n === 3) this.kernel.xor3(d, p[0]! * s, p[1]! * s, p[2]! * s, s);
+    else if (n === 2) this.kernel.xor2(d, p[0]! * s, p[1]! * s, s);
+    else this.kernel.xor(d, p[0]! * s, s);
+    this.pendingCount = 0;
+    this.pendingDst = -1;
   }
 }
 

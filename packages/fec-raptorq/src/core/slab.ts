@@ -1,23 +1,33 @@
-import { TsSymbolKernel, type SymbolKernel } from './kernel.js';
+import { acquireKernel, releaseKernel, type KernelChoice, type SymbolKernel } from './kernel.js';
 
 /** Bytes between the starts of two slots: the symbol size rounded up to 16. */
 export function slotStride(symbolSize: number): number {
   return (symbolSize + 15) & ~15;
 }
 
-/** Symbols in one kernel memory, slot `s` at byte `s * stride`. */
+/**
+ * Symbols in one kernel memory, slot `s` at byte `s * stride`. The kernel comes from a pool and
+ * goes back to it on `release()`; its memory starts as garbage.
+ */
 export class SymbolSlab {
   readonly kernel: SymbolKernel;
   readonly stride: number;
+  private released = false;
 
   constructor(
     readonly symbolSize: number,
     slots: number,
-    kernel?: SymbolKernel,
+    private readonly choice: KernelChoice = 'auto',
   ) {
     this.stride = slotStride(symbolSize);
-    this.kernel = kernel ?? new TsSymbolKernel(slots * this.stride);
-    this.kernel.ensureCapacity(slots * this.stride);
+    this.kernel = acquireKernel(choice, slots * this.stride);
+  }
+
+  /** Returns the kernel to the pool; the slab must not be used afterwards. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    releaseKernel(this.choice, this.kernel);
   }
 
   /** Makes room for `slots` slots. */

@@ -1,5 +1,5 @@
 import { gfDiv, gfMulTable } from './gf256.js';
-import type { Program } from './program.js';
+import type { SymbolOps } from './program.js';
 
 /**
  * A linear system for the inactivation solver: sparse binary rows (LDPC and LT constraints in
@@ -53,7 +53,7 @@ export interface DenseRows {
    * Returns `count` rows of `ctx.u` GF(256) coefficients over the inactive columns, and the slots of
    * their right-hand sides, whose computation this call records into `program`.
    */
-  build(ctx: SchurContext, program: Program): { coef: Uint8Array; slots: Int32Array };
+  build(ctx: SchurContext, program: SymbolOps): { coef: Uint8Array; slots: Int32Array };
 }
 
 /** Counters describing one solve, for tests and tuning. */
@@ -62,6 +62,8 @@ export interface SolveStats {
   inactive: number;
   binaryRank: number;
   denseUsed: boolean;
+  /** Symbol operations recorded by each step: forward substitution, leftover rows, Schur elimination, dense rows, back substitution, final. */
+  ops: number[];
 }
 
 /**
@@ -79,7 +81,7 @@ export interface SolveStats {
  * Only coefficients are touched here; every symbol operation is recorded into `program`.
  * Returns the slot holding each column's value, or undefined when the rows do not have full rank.
  */
-export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): Int32Array | undefined {
+export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats): Int32Array | undefined {
   const L = sys.cols;
   const { rowPtr, rowCols, rowSlot } = sys;
   const nRows = rowPtr.length - 1;
@@ -109,34 +111,16 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
   }
 
-  // Row degrees in the active part, and bucket lists by degree.
+  // Row degrees in the active part; rows of degree one wait on a stack (checked when popped).
   const deg = new Int32Array(nRows);
-  let maxDeg = 0;
+  const stack = new Int32Array(nRows + L);
+  let top = 0;
   for (let r = 0; r < nRows; r++) {
     let d = 0;
     for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) if (state[rowCols[e]!] === 0) d++;
     deg[r] = d;
-    if (d > maxDeg) maxDeg = d;
+    if (d === 1) stack[top++] = r;
   }
-  const head = new Int32Array(maxDeg + 1).fill(-1);
-  const next = new Int32Array(nRows);
-  const prev = new Int32Array(nRows);
-  const insert = (r: number): void => {
-    const d = deg[r]!;
-    const h = head[d]!;
-    next[r] = h;
-    prev[r] = -1;
-    if (h >= 0) prev[h] = r;
-    head[d] = r;
-  };
-  const remove = (r: number): void => {
-    const n = next[r]!;
-    const p = prev[r]!;
-    if (p >= 0) next[p] = n;
-    else head[deg[r]!] = n;
-    if (n >= 0) prev[n] = p;
-  };
-  for (let r = 0; r < nRows; r++) if (deg[r]! > 0) insert(r);
 
   const done = new Uint8Array(nRows);
   const colPivot = new Int32Array(L).fill(-1);
@@ -144,13 +128,11 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
   const pivRow = new Int32Array(maxPivots);
   let pivots = 0;
 
+  // Removes an active column from the rows not yet chosen.
   const dropColumn = (c: number): void => {
     for (let e = colPtr[c]!; e < colPtr[c + 1]!; e++) {
       const q = colRows[e]!;
-      if (done[q] === 1) continue;
-      remove(q);
-      deg[q]!--;
-      if (deg[q]! > 0) insert(q);
+      if (done[q] === 0 && --deg[q]! === 1) stack[top++] = q;
     }
   };
 
@@ -175,41 +157,44 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
     return root;
   };
-  const firstActive = (r: number): number => {
-    for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) if (state[rowCols[e]!] === 0) return rowCols[e]!;
-    return -1;
-  };
-  const largestComponentRow = (): number => {
+  const twoRows = new Int32Array(nRows);
+  const twoCol = new Int32Array(nRows);
+  // Among the rows with two active columns, one in the largest component of the graph they form
+  // (columns as nodes, such rows as edges): RFC 6330 §5.4.2.2.
+  const largestComponentRow = (n: number): number => {
     stamp++;
-    for (let r = head[2]!; r >= 0; r = next[r]!) {
+    for (let i = 0; i < n; i++) {
+      const r = twoRows[i]!;
       let a = -1;
       for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
         const c = rowCols[e]!;
         if (state[c] !== 0) continue;
-        if (a < 0) a = c;
-        else {
-          const ra = find(a);
-          const rb = find(c);
-          if (ra !== rb) {
-            if (ufSize[ra]! < ufSize[rb]!) {
-              ufParent[ra] = rb;
-              ufSize[rb]! += ufSize[ra]!;
-            } else {
-              ufParent[rb] = ra;
-              ufSize[ra]! += ufSize[rb]!;
-            }
-          }
-          break;
+        if (a < 0) {
+          a = c;
+          twoCol[i] = c;
+          continue;
         }
+        const ra = find(a);
+        const rb = find(c);
+        if (ra !== rb) {
+          if (ufSize[ra]! < ufSize[rb]!) {
+            ufParent[ra] = rb;
+            ufSize[rb]! += ufSize[ra]!;
+          } else {
+            ufParent[rb] = ra;
+            ufSize[ra]! += ufSize[rb]!;
+          }
+        }
+        break;
       }
     }
     let best = -1;
     let bestSize = -1;
-    for (let r = head[2]!; r >= 0; r = next[r]!) {
-      const size = ufSize[find(firstActive(r))]!;
+    for (let i = 0; i < n; i++) {
+      const size = ufSize[find(twoCol[i]!)]!;
       if (size > bestSize) {
         bestSize = size;
-        best = r;
+        best = twoRows[i]!;
       }
     }
     return best;
@@ -217,14 +202,32 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
 
   // Phase 1: peeling with inactivation.
   for (;;) {
-    let r = head[1]!;
-    if (r < 0) {
-      let d = 2;
-      while (d <= maxDeg && head[d]! < 0) d++;
-      if (d > maxDeg) break;
-      r = d === 2 ? largestComponentRow() : head[d]!;
+    let r = -1;
+    while (top > 0) {
+      const q = stack[--top]!;
+      if (done[q] === 0 && deg[q] === 1) {
+        r = q;
+        break;
+      }
     }
-    remove(r);
+    if (r < 0) {
+      // No row of degree one: the rows of least degree (scanned, this is rare).
+      let min = 0x7fffffff;
+      let n = 0;
+      let first = -1;
+      for (let q = 0; q < nRows; q++) {
+        const d = deg[q]!;
+        if (done[q] === 1 || d === 0 || d > min) continue;
+        if (d < min) {
+          min = d;
+          n = 0;
+          first = q;
+        }
+        if (d === 2) twoRows[n++] = q;
+      }
+      if (first < 0) break;
+      r = min === 2 ? largestComponentRow(n) : first;
+    }
     done[r] = 1;
     let pivotCol = -1;
     for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
@@ -277,6 +280,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
   }
 
+  const opsAt = [program.length];
   // Leftover sparse rows: their Schur complement rows and right-hand sides.
   let nb = 0;
   for (let r = 0; r < nRows; r++) if (done[r] === 0) nb++;
@@ -305,6 +309,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
   }
 
+  opsAt.push(program.length);
   // Phase 3a: binary forward elimination of the Schur complement.
   const order = new Int32Array(nb);
   for (let q = 0; q < nb; q++) order[q] = q;
@@ -336,6 +341,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
   }
 
+  opsAt.push(program.length);
   // Phase 3b: the dense rows, for the columns left without a binary pivot.
   const xSlot = new Int32Array(u).fill(-1);
   let denseUsed = false;
@@ -403,6 +409,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
   }
 
+  opsAt.push(program.length);
   // Phase 4: back substitution among the binary pivots, last column first.
   for (let j = u - 1; j >= 0; j--) {
     const pr = uPivot[j]!;
@@ -421,11 +428,26 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     xSlot[j] = slot;
   }
 
-  // Phase 5: x[pivot column] = t_k + R[k] x_U.
-  const colSlot = new Int32Array(L);
+  opsAt.push(program.length);
+  // Phase 5: x[pivot column k] = t_k + R[k] x_U, or, when cheaper and the row's original symbol
+  // can be restored, by substitution into the original row: b_k + x of its other columns.
   for (let k = 0; k < pivots; k++) {
     const slot = pivotSlot[k]!;
     const base = k * words;
+    let direct = 0;
+    for (let w = 0; w < words; w++) direct += popcount(R[base + w]!);
+    const r = pivRow[k]!;
+    const substitute = rowPtr[r + 1]! - rowPtr[r]!;
+    if (substitute < direct && program.canRestore(slot)) {
+      program.restore(slot);
+      for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
+        const c = rowCols[e]!;
+        const m = colPivot[c]!;
+        if (m === k) continue;
+        program.xor(slot, m >= 0 ? pivotSlot[m]! : xSlot[colU[c]!]!);
+      }
+      continue;
+    }
     for (let w = 0; w < words; w++) {
       let m = R[base + w]!;
       while (m !== 0) {
@@ -435,6 +457,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
       }
     }
   }
+  const colSlot = new Int32Array(L);
   for (let c = 0; c < L; c++) {
     const k = colPivot[c]!;
     colSlot[c] = k >= 0 ? pivotSlot[k]! : xSlot[colU[c]!]!;
@@ -444,6 +467,14 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     stats.inactive = u;
     stats.binaryRank = rank;
     stats.denseUsed = denseUsed;
+    opsAt.push(program.length);
+    stats.ops = opsAt.map((v, i) => (i === 0 ? v : v - opsAt[i - 1]!));
   }
   return colSlot;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }

@@ -1,4 +1,4 @@
-import { Program, runProgram } from '../core/program.js';
+import { SymbolExecutor } from '../core/program.js';
 import { SymbolSlab } from '../core/slab.js';
 import { solve } from '../core/solver.js';
 import { MalformedError } from '../errors.js';
@@ -92,7 +92,7 @@ export class RaptorQBlockDecoder {
       this.dropped++;
       return false;
     }
-    const slab = this.slab ?? (this.slab = new SymbolSlab(this.symbolSize, Math.min(this.maxSymbols, K + 8), this.options.kernel));
+    const slab = this.slab ?? (this.slab = new SymbolSlab(this.symbolSize, this.expectedSlots(), this.options.kernel));
     const slot = this.stored++;
     slab.reserve(slot + 1);
     slab.write(slot, symbol);
@@ -105,7 +105,7 @@ export class RaptorQBlockDecoder {
       this.repairSlot.push(slot);
     }
     if (this.sourceCount === K) {
-      this.finish(undefined, undefined);
+      this.finish(undefined);
       return true;
     }
     if (this.stored >= K) return this.tryDecode();
@@ -117,11 +117,19 @@ export class RaptorQBlockDecoder {
     return this.decoded;
   }
 
+  /** Slots a decode from K + a few symbols needs: the symbols, a work copy of each row, temporaries. */
+  private expectedSlots(): number {
+    const p = this.params;
+    return 2 * (this.sourceSymbols + 16) + 2 * (p.kPrime - this.sourceSymbols) + p.S + p.H + 8;
+  }
+
   private tryDecode(): boolean {
     const p = this.params;
     const K = this.sourceSymbols;
     const Kp = p.kPrime;
-    const program = new Program(this.stored);
+    const slab = this.slab!;
+    // The symbol operations run as the solver issues them: a decode's operations serve once.
+    const program = new SymbolExecutor(slab.kernel, slab.stride, this.stored);
     const n = this.stored + (Kp - K);
     const isis = new Int32Array(n);
     const slots = new Int32Array(n);
@@ -156,28 +164,27 @@ export class RaptorQBlockDecoder {
       for (let i = 0; i < c; i++) program.xor(out, colSlot[cols[i]!]!);
       missing[m++] = program.materialize(out);
     }
-    program.prune(missing);
-    const frozen = program.freeze();
-    const slab = this.slab!;
-    slab.reserve(frozen.slots);
-    runProgram(frozen, slab.kernel, 0, slab.stride);
-    this.finish(missing, slab);
+    program.flush();
+    this.finish(missing);
     return true;
   }
 
-  private finish(missing: Int32Array | undefined, slab: SymbolSlab | undefined): void {
+  private finish(missing: Int32Array | undefined): void {
     const K = this.sourceSymbols;
     const T = this.symbolSize;
     const out = new Uint8Array(K * T);
-    const s = this.slab!;
+    const slab = this.slab!;
+    const mem = slab.kernel.bytes();
+    const stride = slab.stride;
     let m = 0;
     for (let esi = 0; esi < K; esi++) {
-      const slot = this.sourceSlot[esi]!;
-      if (slot >= 0) s.read(slot, out, esi * T, T);
-      else (slab ?? s).read(missing![m++]!, out, esi * T, T);
+      let slot = this.sourceSlot[esi]!;
+      if (slot < 0) slot = missing![m++]!;
+      out.set(mem.subarray(slot * stride, slot * stride + T), esi * T);
     }
     this.decoded = out;
     // The symbols are no longer needed.
+    slab.release();
     this.slab = undefined;
     this.seenRepair.clear();
     this.repairEsi.length = 0;

@@ -1,5 +1,5 @@
 import { runProgram } from '../core/program.js';
-import type { SymbolKernel } from '../core/kernel.js';
+import type { KernelChoice } from '../core/kernel.js';
 import { SymbolSlab } from '../core/slab.js';
 import { RAPTORQ_MAX_ESI } from './payload-id.js';
 import { raptorqLtColumns, raptorqParams, type RaptorQParams } from './params.js';
@@ -7,8 +7,11 @@ import { raptorqEncodingPlan } from './plan.js';
 
 /** Options of the block-level coders. */
 export interface BlockCoderOptions {
-  /** Symbol kernel to run on (default: the portable TypeScript kernel). */
-  readonly kernel?: SymbolKernel;
+  /**
+   * Symbol kernel: `'wasm-simd'` (@proto/fec-kernel's WebAssembly SIMD kernel), `'ts'` (portable
+   * TypeScript) or `'auto'` (default: the first where the runtime supports it). Both give the same bytes.
+   */
+  readonly kernel?: KernelChoice;
 }
 
 /**
@@ -26,10 +29,11 @@ export class RaptorQBlockEncoder {
   readonly paddedSymbols: number;
   private readonly params: RaptorQParams;
   private readonly source: Uint8Array;
-  private readonly kernel: SymbolKernel | undefined;
+  private readonly kernel: KernelChoice;
   private slab: SymbolSlab | undefined;
   private colSlot: Int32Array | undefined;
   private scratch = 0;
+  private disposed = false;
   private readonly cols = new Int32Array(40);
 
   /**
@@ -47,7 +51,7 @@ export class RaptorQBlockEncoder {
     this.symbolSize = symbolSize;
     this.paddedSymbols = this.params.kPrime;
     this.source = source;
-    this.kernel = options.kernel;
+    this.kernel = options.kernel ?? 'auto';
   }
 
   /** The symbol of `esi` as a new array of T bytes. */
@@ -78,6 +82,16 @@ export class RaptorQBlockEncoder {
     slab.read(this.scratch, out, offset, T);
   }
 
+  /**
+   * Releases the memory of the intermediate symbols (to a pool other coders reuse). The encoder
+   * cannot be used afterwards.
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.slab?.release();
+    this.slab = undefined;
+  }
+
   /** Computes the intermediate symbols once. */
   private intermediate(): SymbolSlab {
     if (this.slab !== undefined) return this.slab;
@@ -87,11 +101,17 @@ export class RaptorQBlockEncoder {
     const K = this.sourceSymbols;
     const mem = slab.kernel.bytes();
     const stride = slab.stride;
+    // Source symbols, zero padding in the last one and the K' - K padding symbols (the kernel
+    // memory may hold an earlier coder's data).
     if (stride === T) {
       mem.set(this.source, 0);
     } else {
-      for (let i = 0; i < K; i++) mem.set(this.source.subarray(i * T, Math.min((i + 1) * T, this.source.length)), i * stride);
+      for (let i = 0; i < K; i++) {
+        mem.set(this.source.subarray(i * T, Math.min((i + 1) * T, this.source.length)), i * stride);
+        mem.fill(0, i * stride + T, (i + 1) * stride);
+      }
     }
+    mem.fill(0, stride === T ? this.source.length : (K - 1) * stride + (this.source.length - (K - 1) * T), this.paddedSymbols * stride);
     runProgram(plan.program, slab.kernel, 0, stride);
     this.scratch = plan.program.slots;
     this.colSlot = plan.colSlot;

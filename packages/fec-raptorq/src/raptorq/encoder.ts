@@ -18,6 +18,7 @@ export class RaptorQEncoder {
   private readonly subBlocking: SubBlocking;
   private readonly encoders: (RaptorQBlockEncoder | undefined)[];
   private readonly options: BlockCoderOptions;
+  private disposed = false;
 
   /**
    * @param data the object, `oti.transferLength` bytes. It is read, not copied, while the blocks
@@ -66,7 +67,17 @@ export class RaptorQEncoder {
     return out;
   }
 
+  /**
+   * Releases the memory of every block's intermediate symbols (to a pool later coders reuse). The
+   * encoder cannot be used afterwards.
+   */
+  dispose(): void {
+    for (const e of this.encoders) e?.dispose();
+    this.disposed = true;
+  }
+
   private block(sbn: number): SourceBlockLayout {
+    if (this.disposed) throw new Error('the encoder was disposed');
     const b = Number.isInteger(sbn) ? this.layout[sbn] : undefined;
     if (b === undefined) throw new RangeError(`sbn = ${sbn}: the object has ${this.sourceBlockCount} source blocks`);
     return b;

@@ -5,8 +5,8 @@ import { raptorqSystem } from './system.js';
 
 /**
  * How to compute the intermediate symbols of a K' block from its K' (padded) source symbols: a
- * pruned symbol program over slots 0..K'-1 (the source symbols, in place) and the temporaries it
- * allocates, and the slot that holds each intermediate symbol C[0..L-1] afterwards.
+ * pruned symbol program over slots 0..K'-1 (the source symbols, left unchanged) and the work slots
+ * it allocates, and the slot that holds each intermediate symbol C[0..L-1] afterwards.
  */
 export interface EncodingPlan {
   readonly params: RaptorQParams;
@@ -30,10 +30,16 @@ export function raptorqEncodingPlan(p: RaptorQParams): EncodingPlan {
     return cached;
   }
   const K = p.kPrime;
+  // Slots 0..K'-1 hold the source symbols and stay unchanged: the rows work on copies, so that a
+  // row can be restored to its source symbol for the final substitution.
   const program = new Program(K);
   const isis = new Int32Array(K);
-  for (let i = 0; i < K; i++) isis[i] = i;
-  const colSlot = solve(raptorqSystem(p, isis, isis, program), program);
+  const slots = new Int32Array(K);
+  for (let i = 0; i < K; i++) {
+    isis[i] = i;
+    slots[i] = program.copyOf(i);
+  }
+  const colSlot = solve(raptorqSystem(p, isis, slots, program), program);
   if (colSlot === undefined) throw new Error(`RaptorQ: the constraint matrix for K' = ${K} is singular`);
   for (let c = 0; c < colSlot.length; c++) colSlot[c] = program.materialize(colSlot[c]!);
   program.prune(colSlot);

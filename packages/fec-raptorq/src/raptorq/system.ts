@@ -1,5 +1,5 @@
 import { OCT_EXP, gfMulTable } from '../core/gf256.js';
-import type { Program } from '../core/program.js';
+import type { SymbolOps } from '../core/program.js';
 import type { DenseRows, SchurContext, SparseSystem } from '../core/solver.js';
 import { raptorqLtColumns, raptorqRand, type RaptorQParams } from './params.js';
 
@@ -73,7 +73,7 @@ class HdpcRows implements DenseRows {
     this.count = p.H;
   }
 
-  build(ctx: SchurContext, program: Program): { coef: Uint8Array; slots: Int32Array } {
+  build(ctx: SchurContext, program: SymbolOps): { coef: Uint8Array; slots: Int32Array } {
     const { H, kPrime, S } = this.p;
     const { mt1, mt2 } = this.pc;
     const { u, words, colU, colPivot, pivotSlot, R } = ctx;
@@ -148,7 +148,7 @@ class HdpcRows implements DenseRows {
  * one LT row per ISI in `isis`. `ltSlots[i]` holds the symbol of ISI `isis[i]`; the LDPC rows get
  * new zero slots from `program`.
  */
-export function raptorqSystem(p: RaptorQParams, isis: ArrayLike<number>, ltSlots: ArrayLike<number>, program: Program): SparseSystem {
+export function raptorqSystem(p: RaptorQParams, isis: ArrayLike<number>, ltSlots: ArrayLike<number>, program: SymbolOps): SparseSystem {
   const pc = precode(p);
   const S = p.S;
   const n = isis.length;

@@ -1,0 +1,28 @@
+/**
+ * The source data of ../shared/vectors: xorshift32 from seed 0x9E3779B9, one byte per step
+ * (`x ^= x << 13; x ^= x >>> 17; x ^= x << 5; byte = x & 0xff`).
+ */
+export function xorshiftBytes(length: number, seed = 0x9e3779b9): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** A small deterministic PRNG for loss patterns and trial selection: uniform in [0, 1). */
+export function prng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 2 ** 32;
+  };
+}
