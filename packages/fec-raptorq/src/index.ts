@@ -31,5 +31,5 @@ export {
 } from './raptorq/oti.js';
 export { RaptorQBlockEncoder, type BlockCoderOptions } from './raptorq/block-encoder.js';
 export { RaptorQBlockDecoder, type BlockDecoderOptions } from './raptorq/block-decoder.js';
-export { RaptorQEncoder } from './raptorq/encoder.js';
+export { RaptorQEncoder, type RaptorQObjectOptions } from './raptorq/encoder.js';
 export { RaptorQDecoder, type RaptorQDecoderOptions } from './raptorq/decoder.js';

@@ -111,15 +111,45 @@ export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats)
     }
   }
 
-  // Row degrees in the active part; rows of degree one wait on a stack (checked when popped).
+  // Row degrees in the active part. Rows of degree one wait on a stack (checked when popped); rows
+  // of degree two are kept in a set, for the RFC's choice when no row has degree one.
   const deg = new Int32Array(nRows);
   const stack = new Int32Array(nRows + L);
   let top = 0;
+  const twoRows = new Int32Array(nRows);
+  const twoPos = new Int32Array(nRows).fill(-1);
+  /** The two active columns of each row in the set (they stay active while it is there). */
+  const twoA = new Int32Array(nRows);
+  const twoB = new Int32Array(nRows);
+  let twoCount = 0;
+  const addTwo = (r: number): void => {
+    twoPos[r] = twoCount;
+    twoRows[twoCount++] = r;
+    let a = -1;
+    for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
+      const c = rowCols[e]!;
+      if (state[c] !== 0) continue;
+      if (a < 0) a = c;
+      else {
+        twoA[r] = a;
+        twoB[r] = c;
+        return;
+      }
+    }
+  };
+  const removeTwo = (r: number): void => {
+    const i = twoPos[r]!;
+    const last = twoRows[--twoCount]!;
+    twoRows[i] = last;
+    twoPos[last] = i;
+    twoPos[r] = -1;
+  };
   for (let r = 0; r < nRows; r++) {
     let d = 0;
     for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) if (state[rowCols[e]!] === 0) d++;
     deg[r] = d;
     if (d === 1) stack[top++] = r;
+    else if (d === 2) addTwo(r);
   }
 
   const done = new Uint8Array(nRows);
@@ -132,7 +162,12 @@ export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats)
   const dropColumn = (c: number): void => {
     for (let e = colPtr[c]!; e < colPtr[c + 1]!; e++) {
       const q = colRows[e]!;
-      if (done[q] === 0 && --deg[q]! === 1) stack[top++] = q;
+      if (done[q] === 1) continue;
+      const d = --deg[q]!;
+      if (d === 1) {
+        removeTwo(q);
+        stack[top++] = q;
+      } else if (d === 2) addTwo(q);
     }
   };
 
@@ -157,44 +192,31 @@ export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats)
     }
     return root;
   };
-  const twoRows = new Int32Array(nRows);
-  const twoCol = new Int32Array(nRows);
   // Among the rows with two active columns, one in the largest component of the graph they form
   // (columns as nodes, such rows as edges): RFC 6330 §5.4.2.2.
-  const largestComponentRow = (n: number): number => {
+  const largestComponentRow = (): number => {
     stamp++;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < twoCount; i++) {
       const r = twoRows[i]!;
-      let a = -1;
-      for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
-        const c = rowCols[e]!;
-        if (state[c] !== 0) continue;
-        if (a < 0) {
-          a = c;
-          twoCol[i] = c;
-          continue;
-        }
-        const ra = find(a);
-        const rb = find(c);
-        if (ra !== rb) {
-          if (ufSize[ra]! < ufSize[rb]!) {
-            ufParent[ra] = rb;
-            ufSize[rb]! += ufSize[ra]!;
-          } else {
-            ufParent[rb] = ra;
-            ufSize[ra]! += ufSize[rb]!;
-          }
-        }
-        break;
+      const ra = find(twoA[r]!);
+      const rb = find(twoB[r]!);
+      if (ra === rb) continue;
+      if (ufSize[ra]! < ufSize[rb]!) {
+        ufParent[ra] = rb;
+        ufSize[rb]! += ufSize[ra]!;
+      } else {
+        ufParent[rb] = ra;
+        ufSize[ra]! += ufSize[rb]!;
       }
     }
     let best = -1;
     let bestSize = -1;
-    for (let i = 0; i < n; i++) {
-      const size = ufSize[find(twoCol[i]!)]!;
+    for (let i = 0; i < twoCount; i++) {
+      const r = twoRows[i]!;
+      const size = ufSize[find(twoA[r]!)]!;
       if (size > bestSize) {
         bestSize = size;
-        best = twoRows[i]!;
+        best = r;
       }
     }
     return best;
@@ -210,25 +232,21 @@ export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats)
         break;
       }
     }
+    if (r < 0 && twoCount > 0) r = largestComponentRow();
     if (r < 0) {
-      // No row of degree one: the rows of least degree (scanned, this is rare).
+      // No row of degree one or two: a row of least degree (scanned; this is rare).
       let min = 0x7fffffff;
-      let n = 0;
-      let first = -1;
       for (let q = 0; q < nRows; q++) {
         const d = deg[q]!;
-        if (done[q] === 1 || d === 0 || d > min) continue;
-        if (d < min) {
+        if (done[q] === 0 && d > 0 && d < min) {
           min = d;
-          n = 0;
-          first = q;
+          r = q;
         }
-        if (d === 2) twoRows[n++] = q;
       }
-      if (first < 0) break;
-      r = min === 2 ? largestComponentRow(n) : first;
+      if (r < 0) break;
     }
     done[r] = 1;
+    if (twoPos[r] !== -1) removeTwo(r);
     let pivotCol = -1;
     for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
       const c = rowCols[e]!;

@@ -1,11 +1,13 @@
 import { SubBlocking } from '../core/subblocks.js';
 import { MalformedError } from '../errors.js';
 import { RaptorQBlockDecoder, type BlockDecoderOptions } from './block-decoder.js';
+import type { RaptorQObjectOptions } from './encoder.js';
+import { raptorqKPrime } from './params.js';
 import { checkRaptorQOti, sourceBlockLayout, subBlockPartition, type RaptorQOti, type SourceBlockLayout } from './oti.js';
 import { decodeRaptorQPayloadId, RAPTORQ_MAX_ESI, RAPTORQ_PAYLOAD_ID_LENGTH } from './payload-id.js';
 
 /** Options of the object decoder. */
-export interface RaptorQDecoderOptions extends BlockDecoderOptions {
+export interface RaptorQDecoderOptions extends BlockDecoderOptions, RaptorQObjectOptions {
   /** Largest object accepted, in bytes (default 1 GiB): an OTI asking for more is refused. */
   readonly maxTransferLength?: number;
 }
@@ -69,12 +71,26 @@ export class RaptorQDecoder {
     return done;
   }
 
-  /** Adds one symbol of block `sbn`. Returns true once the object is complete. */
+  /**
+   * Adds one symbol of block `sbn` (`esi` as labelled in the packet). Returns true once the object
+   * is complete.
+   */
   pushSymbol(sbn: number, esi: number, symbol: Uint8Array): boolean {
     const d = this.blockDecoder(sbn);
     if (d === undefined) {
       this.dropped++;
-    } else if (d.push(esi, symbol)) {
+      return this.remaining === 0;
+    }
+    if (this.options.legacyRepairEsi === true) {
+      // Labels are ISIs: K..K'-1 are padding symbols, never sent.
+      const K = d.sourceSymbols;
+      const pad = raptorqKPrime(K) - K;
+      if (esi >= K) {
+        if (esi < K + pad) throw new MalformedError('RaptorQ packet', 'esi', esi, `ISI of a padding symbol (K = ${K}, K' = ${K + pad})`);
+        esi -= pad;
+      }
+    }
+    if (d.push(esi, symbol)) {
       this.blockData[sbn] = d.result()!;
       this.dropped += d.dropped;
       this.decoders[sbn] = undefined;

@@ -1,7 +1,18 @@
 import { SubBlocking } from '../core/subblocks.js';
 import { RaptorQBlockEncoder, type BlockCoderOptions } from './block-encoder.js';
+import { raptorqKPrime } from './params.js';
 import { encodeRaptorQOti, sourceBlockLayout, subBlockPartition, type RaptorQOti, type SourceBlockLayout } from './oti.js';
 import { encodeRaptorQPayloadId, RAPTORQ_PAYLOAD_ID_LENGTH } from './payload-id.js';
+
+/** Options of the object-level coders. */
+export interface RaptorQObjectOptions extends BlockCoderOptions {
+  /**
+   * Label repair symbols with their ISI (ESI + K' - K) instead of their ESI, as the npm package
+   * raptorq 1.x (cberner/raptorq before 2.0) does. Not RFC 6330: only for exchanging packets with
+   * that build. The two labellings differ only in blocks where K != K'.
+   */
+  readonly legacyRepairEsi?: boolean;
+}
 
 /**
  * RaptorQ encoder of a whole object (RFC 6330 §4.4): splits it into the source blocks and
@@ -17,14 +28,14 @@ export class RaptorQEncoder {
   private readonly layout: SourceBlockLayout[];
   private readonly subBlocking: SubBlocking;
   private readonly encoders: (RaptorQBlockEncoder | undefined)[];
-  private readonly options: BlockCoderOptions;
+  private readonly options: RaptorQObjectOptions;
   private disposed = false;
 
   /**
    * @param data the object, `oti.transferLength` bytes. It is read, not copied, while the blocks
    *   need no sub-block interleaving: keep it unchanged while the encoder is in use.
    */
-  constructor(data: Uint8Array, oti: RaptorQOti, options: BlockCoderOptions = {}) {
+  constructor(data: Uint8Array, oti: RaptorQOti, options: RaptorQObjectOptions = {}) {
     this.otiBytes = encodeRaptorQOti(oti);
     if (data.length !== oti.transferLength) throw new RangeError(`data has ${data.length} bytes, the OTI says ${oti.transferLength}`);
     this.oti = oti;
@@ -62,8 +73,11 @@ export class RaptorQEncoder {
   /** The packet carrying symbol `esi` of block `sbn`: FEC Payload ID then T bytes. */
   packet(sbn: number, esi: number): Uint8Array {
     const out = new Uint8Array(RAPTORQ_PAYLOAD_ID_LENGTH + this.oti.symbolSize);
-    encodeRaptorQPayloadId({ sbn, esi }, out, 0);
-    this.blockEncoder(sbn).writeSymbol(esi, out, RAPTORQ_PAYLOAD_ID_LENGTH);
+    const block = this.blockEncoder(sbn);
+    block.writeSymbol(esi, out, RAPTORQ_PAYLOAD_ID_LENGTH);
+    const K = block.sourceSymbols;
+    const label = this.options.legacyRepairEsi === true && esi >= K ? esi + raptorqKPrime(K) - K : esi;
+    encodeRaptorQPayloadId({ sbn, esi: label }, out, 0);
     return out;
   }
 
