@@ -21,6 +21,8 @@ export interface SymbolKernel {
   copy(dst: number, src: number, len: number): void;
   /** dst ^= c * src in GF(256) */
   mulAdd(dst: number, src: number, len: number, c: number): void;
+  /** dst = c * src in GF(256) */
+  mul(dst: number, src: number, len: number, c: number): void;
   /** dst = c * dst in GF(256) */
   scale(dst: number, len: number, c: number): void;
 }
@@ -35,7 +37,7 @@ export class TsSymbolKernel implements SymbolKernel {
   private u8: Uint8Array;
   private i32: Int32Array;
   private i64: BigInt64Array;
-  private readonly mul: Uint8Array = gfMulTable();
+  private readonly product: Uint8Array = gfMulTable();
 
   constructor(initialBytes = 0) {
     this.buffer = new ArrayBuffer(roundUp(initialBytes));
@@ -105,7 +107,7 @@ export class TsSymbolKernel implements SymbolKernel {
       this.xor(dst, src, len);
       return;
     }
-    const row = this.mul.subarray(c << 8, (c + 1) << 8);
+    const row = this.product.subarray(c << 8, (c + 1) << 8);
     const w = this.i32;
     let d = dst >> 2;
     let s = src >> 2;
@@ -114,6 +116,11 @@ export class TsSymbolKernel implements SymbolKernel {
       const v = w[s]!;
       if (v !== 0) w[d] = w[d]! ^ (row[v & 255]! | (row[(v >>> 8) & 255]! << 8) | (row[(v >>> 16) & 255]! << 16) | (row[v >>> 24]! << 24));
     }
+  }
+
+  mul(dst: number, src: number, len: number, c: number): void {
+    if (dst !== src) this.copy(dst, src, len);
+    this.scale(dst, len, c);
   }
 
   scale(dst: number, len: number, c: number): void {
@@ -133,7 +140,7 @@ export class TsSymbolKernel implements SymbolKernel {
       }
       return;
     }
-    const row = this.mul.subarray(c << 8, (c + 1) << 8);
+    const row = this.product.subarray(c << 8, (c + 1) << 8);
     const w = this.i32;
     let d = dst >> 2;
     const end = d + (len >> 2);
@@ -190,6 +197,10 @@ export class FecKernelAdapter implements SymbolKernel {
 
   mulAdd(dst: number, src: number, len: number, c: number): void {
     this.k.mulAdd(dst, src, len, c);
+  }
+
+  mul(dst: number, src: number, len: number, c: number): void {
+    this.k.mul(dst, src, len, c);
   }
 
   scale(dst: number, len: number, c: number): void {

@@ -18,9 +18,8 @@ const OWN = -2;
 
 /**
  * Symbol operations on numbered slots, as a solver issues them while it works on coefficients
- * (RFC 6330 §5.4.2 leaves the order of symbol operations free). Two implementations: `Program`
- * records them to be pruned and replayed later (the per-K' encoding plan), `SymbolExecutor` runs
- * them at once on kernel memory (decoding, where the operations serve once).
+ * (RFC 6330 §5.4.2 leaves the order of symbol operations free). `Program` records them, to be
+ * pruned and cached (the per-K' encoding plan) or run once the solve has succeeded (decoding).
  *
  * Every slot starts in one of three states: its own content (an input written in place), zero, or
  * a lazy copy of a read-only slot (a received symbol that must survive the decode). They are
@@ -28,9 +27,9 @@ const OWN = -2;
  * read-only slot is copied only when its copy is first modified. Nothing needs zero-filled memory
  * and no read-only slot is ever written.
  */
-export abstract class SymbolOps {
+export class Program {
   /** Number of operations issued. */
-  protected n = 0;
+  private n = 0;
   private init: Int32Array;
   /** The state each slot was created in, for `restore`. */
   private origin: Int32Array;
@@ -43,11 +42,7 @@ export abstract class SymbolOps {
     this.origin = new Int32Array(this.init.length).fill(OWN);
   }
 
-  /** Carries out or records one operation. */
-  protected abstract emit(op: number, dst: number, src: number, c: number): void;
-
-  /** Called when slots were added (the executor makes room for them). */
-  protected grown(_slots: number): void {}
+  private ops = new Int32Array(1024);
 
   /** Number of slots the program uses (existing ones plus those it allocated). */
   get slots(): number {
@@ -69,7 +64,6 @@ export abstract class SymbolOps {
       o.set(this.origin);
       this.origin = o;
     }
-    this.grown(this.slotCount);
     return s;
   }
 
@@ -179,13 +173,8 @@ export abstract class SymbolOps {
       this.emit(OP_SCALE, dst, 0, c);
     }
   }
-}
 
-/** Records the operations, to prune and replay them (see `runProgram`). */
-export class Program extends SymbolOps {
-  private ops = new Int32Array(1024);
-
-  protected emit(op: number, dst: number, src: number, c: number): void {
+  private emit(op: number, dst: number, src: number, c: number): void {
     if (this.n * 4 + 4 > this.ops.length) {
       const o = new Int32Array(this.ops.length * 2);
       o.set(this.ops);
@@ -234,77 +223,14 @@ export class Program extends SymbolOps {
     return removed;
   }
 
+  /** The operations recorded so far, without copying (valid until the next recording). */
+  view(): FrozenProgram {
+    return { ops: this.ops.subarray(0, this.n * 4), slots: this.slots };
+  }
+
   /** A compact copy of the operations, for caching. */
   freeze(): FrozenProgram {
     return { ops: this.ops.slice(0, this.n * 4), slots: this.slots };
-  }
-}
-
-/**
- * Runs the operations at once on kernel memory where slot `s` starts at byte `s * stride`, growing
- * it as slots are added. XORs into the same slot are gathered and run three sources at a time.
- */
-export class SymbolExecutor extends SymbolOps {
-  private pendingDst = -1;
-  private readonly pending = [0, 0, 0];
-  private pendingCount = 0;
-
-  constructor(
-    private readonly kernel: SymbolKernel,
-    private readonly stride: number,
-    slotCount: number,
-  ) {
-    super(slotCount);
-    kernel.ensureCapacity(slotCount * stride);
-  }
-
-  protected override grown(slots: number): void {
-    this.kernel.ensureCapacity(slots * this.stride);
-  }
-
-  protected emit(op: number, dst: number, src: number, c: number): void {
-    this.n++;
-    const s = this.stride;
-    if (op === OP_XOR) {
-      if (dst !== this.pendingDst) this.flush();
-      this.pendingDst = dst;
-      this.pending[this.pendingCount++] = src;
-      if (this.pendingCount === 3) this.flush();
-      return;
-    }
-    this.flush();
-    const k = this.kernel;
-    switch (op) {
-      case OP_COPY:
-        k.copy(dst * s, src * s, s);
-        break;
-      case OP_MULADD:
-        k.mulAdd(dst * s, src * s, s, c);
-        break;
-      case OP_MULCOPY:
-        k.copy(dst * s, src * s, s);
-        k.scale(dst * s, s, c);
-        break;
-      case OP_SCALE:
-        k.scale(dst * s, s, c);
-        break;
-      default:
-        k.bytes().fill(0, dst * s, dst * s + s);
-    }
-  }
-
-  /** Runs the gathered XORs; call once after the last operation. */
-  flush(): void {
-    const n = this.pendingCount;
-    if (n === 0) return;
-    const s = this.stride;
-    const d = this.pendingDst * s;
-    const p = this.pending;
-    if (n === 3) this.kernel.xor3(d, p[0]! * s, p[1]! * s, p[2]! * s, s);
-    else if (n === 2) this.kernel.xor2(d, p[0]! * s, p[1]! * s, s);
-    else this.kernel.xor(d, p[0]! * s, s);
-    this.pendingCount = 0;
-    this.pendingDst = -1;
   }
 }
 
@@ -353,8 +279,7 @@ export function runProgram(program: FrozenProgram, kernel: SymbolKernel, base: n
         kernel.mulAdd(dst, src, stride, ops[i + 3]!);
         break;
       case OP_MULCOPY:
-        kernel.copy(dst, src, stride);
-        kernel.scale(dst, stride, ops[i + 3]!);
+        kernel.mul(dst, src, stride, ops[i + 3]!);
         break;
       case OP_SCALE:
         kernel.scale(dst, stride, ops[i + 3]!);

@@ -1,5 +1,5 @@
 import { gfDiv, gfMulTable } from './gf256.js';
-import type { SymbolOps } from './program.js';
+import type { Program } from './program.js';
 
 /**
  * A linear system for the inactivation solver: sparse binary rows (LDPC and LT constraints in
@@ -53,7 +53,7 @@ export interface DenseRows {
    * Returns `count` rows of `ctx.u` GF(256) coefficients over the inactive columns, and the slots of
    * their right-hand sides, whose computation this call records into `program`.
    */
-  build(ctx: SchurContext, program: SymbolOps): { coef: Uint8Array; slots: Int32Array };
+  build(ctx: SchurContext, program: Program): { coef: Uint8Array; slots: Int32Array };
 }
 
 /** Counters describing one solve, for tests and tuning. */
@@ -81,7 +81,7 @@ export interface SolveStats {
  * Only coefficients are touched here; every symbol operation is recorded into `program`.
  * Returns the slot holding each column's value, or undefined when the rows do not have full rank.
  */
-export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats): Int32Array | undefined {
+export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): Int32Array | undefined {
   const L = sys.cols;
   const { rowPtr, rowCols, rowSlot } = sys;
   const nRows = rowPtr.length - 1;
@@ -447,8 +447,16 @@ export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats)
   }
 
   opsAt.push(program.length);
-  // Phase 5: x[pivot column k] = t_k + R[k] x_U, or, when cheaper and the row's original symbol
-  // can be restored, by substitution into the original row: b_k + x of its other columns.
+  // Phase 5: x[pivot column k] = t_k + e_k with e_k = R[k] x_U. Two ways to get there, each
+  // choosing per row the cheaper of R[k] (its popcount in XORs) and substitution into the
+  // original row (its length):
+  // - restore: when every pivot row's original symbol b_k can be restored (a read-only input or
+  //   zero), x_k = b_k + the x of the row's other columns, in place;
+  // - correction: otherwise (rows modified in place), e_k goes to a new slot, from R[k] or as the
+  //   e of the row's other pivot columns plus the x of its inactive columns, then x_k = t_k + e_k.
+  let restorable = true;
+  for (let k = 0; k < pivots && restorable; k++) restorable = program.canRestore(pivotSlot[k]!);
+  const eSlot = restorable ? pivotSlot : new Int32Array(pivots);
   for (let k = 0; k < pivots; k++) {
     const slot = pivotSlot[k]!;
     const base = k * words;
@@ -456,24 +464,27 @@ export function solve(sys: SparseSystem, program: SymbolOps, stats?: SolveStats)
     for (let w = 0; w < words; w++) direct += popcount(R[base + w]!);
     const r = pivRow[k]!;
     const substitute = rowPtr[r + 1]! - rowPtr[r]!;
-    if (substitute < direct && program.canRestore(slot)) {
-      program.restore(slot);
+    let target = slot;
+    if (!restorable) target = eSlot[k] = program.newSlot();
+    if (substitute < direct) {
+      if (restorable) program.restore(slot);
       for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
         const c = rowCols[e]!;
         const m = colPivot[c]!;
         if (m === k) continue;
-        program.xor(slot, m >= 0 ? pivotSlot[m]! : xSlot[colU[c]!]!);
+        program.xor(target, m >= 0 ? eSlot[m]! : xSlot[colU[c]!]!);
       }
-      continue;
-    }
-    for (let w = 0; w < words; w++) {
-      let m = R[base + w]!;
-      while (m !== 0) {
-        const t = m & -m;
-        program.xor(slot, xSlot[(w << 5) + (31 - Math.clz32(t))]!);
-        m ^= t;
+    } else {
+      for (let w = 0; w < words; w++) {
+        let m = R[base + w]!;
+        while (m !== 0) {
+          const t = m & -m;
+          program.xor(target, xSlot[(w << 5) + (31 - Math.clz32(t))]!);
+          m ^= t;
+        }
       }
     }
+    if (!restorable) program.xor(slot, target);
   }
   const colSlot = new Int32Array(L);
   for (let c = 0; c < L; c++) {

@@ -1,4 +1,4 @@
-import { SymbolExecutor } from '../core/program.js';
+import { Program, runProgram } from '../core/program.js';
 import { SymbolSlab } from '../core/slab.js';
 import { solve } from '../core/solver.js';
 import { MalformedError } from '../errors.js';
@@ -43,8 +43,14 @@ export class RaptorQBlockDecoder {
   dropped = 0;
   /** Decode attempts that found the received symbols insufficient. */
   failedAttempts = 0;
+  /** Where the block goes; source symbols are copied there as they arrive. */
+  private output: Uint8Array | undefined;
 
-  constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}) {
+  /**
+   * @param output where to write the decoded block: its first `output.length` bytes (at most
+   *   K * T; fewer drops the end of the last symbol, the object's padding). Default: a new K * T array.
+   */
+  constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}, output?: Uint8Array) {
     if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > 0xffff) {
       throw new RangeError(`symbolSize = ${symbolSize}: must be 1..65535`);
     }
@@ -56,6 +62,10 @@ export class RaptorQBlockDecoder {
     if (!Number.isInteger(extra) || extra < 0) throw new RangeError(`maxExtraSymbols = ${extra}: must be a non-negative integer`);
     this.maxSymbols = sourceSymbols + extra;
     this.sourceSlot = new Int32Array(sourceSymbols).fill(-1);
+    if (output !== undefined && output.length > sourceSymbols * symbolSize) {
+      throw new RangeError(`output has ${output.length} bytes, more than the ${sourceSymbols * symbolSize} of the block`);
+    }
+    this.output = output;
   }
 
   /** True once the block is decoded. */
@@ -99,6 +109,10 @@ export class RaptorQBlockDecoder {
     if (esi < K) {
       this.sourceSlot[esi] = slot;
       this.sourceCount++;
+      // The slab copy may be overwritten by a decode: the source symbol goes to the output now.
+      const out = (this.output ??= new Uint8Array(K * this.symbolSize));
+      const n = Math.min(this.symbolSize, out.length - esi * this.symbolSize);
+      if (n > 0) out.set(n === symbol.length ? symbol : symbol.subarray(0, n), esi * this.symbolSize);
     } else {
       this.seenRepair.add(esi);
       this.repairEsi.push(esi);
@@ -112,7 +126,7 @@ export class RaptorQBlockDecoder {
     return false;
   }
 
-  /** The K * T bytes of the source block once complete, else undefined. */
+  /** The source block once complete (K * T bytes, or the `output` given), else undefined. */
   result(): Uint8Array | undefined {
     return this.decoded;
   }
@@ -128,8 +142,10 @@ export class RaptorQBlockDecoder {
     const K = this.sourceSymbols;
     const Kp = p.kPrime;
     const slab = this.slab!;
-    // The symbol operations run as the solver issues them: a decode's operations serve once.
-    const program = new SymbolExecutor(slab.kernel, slab.stride, this.stored);
+    // The symbol operations are recorded while the solver works on coefficients and run only if it
+    // succeeds: they modify the received symbols in place (the source symbols are already in the
+    // output), which a failed attempt must leave intact.
+    const program = new Program(this.stored);
     const n = this.stored + (Kp - K);
     const isis = new Int32Array(n);
     const slots = new Int32Array(n);
@@ -138,11 +154,11 @@ export class RaptorQBlockDecoder {
       const s = this.sourceSlot[esi]!;
       if (s < 0) continue;
       isis[r] = esi;
-      slots[r++] = program.copyOf(s);
+      slots[r++] = s;
     }
     for (let i = 0; i < this.repairEsi.length; i++) {
       isis[r] = this.repairEsi[i]! + Kp - K;
-      slots[r++] = program.copyOf(this.repairSlot[i]!);
+      slots[r++] = this.repairSlot[i]!;
     }
     for (let isi = K; isi < Kp; isi++) {
       isis[r] = isi;
@@ -164,7 +180,8 @@ export class RaptorQBlockDecoder {
       for (let i = 0; i < c; i++) program.xor(out, colSlot[cols[i]!]!);
       missing[m++] = program.materialize(out);
     }
-    program.flush();
+    slab.reserve(program.slots);
+    runProgram(program.view(), slab.kernel, 0, slab.stride);
     this.finish(missing);
     return true;
   }
@@ -172,15 +189,18 @@ export class RaptorQBlockDecoder {
   private finish(missing: Int32Array | undefined): void {
     const K = this.sourceSymbols;
     const T = this.symbolSize;
-    const out = new Uint8Array(K * T);
+    const out = (this.output ??= new Uint8Array(K * T));
     const slab = this.slab!;
     const mem = slab.kernel.bytes();
     const stride = slab.stride;
-    let m = 0;
-    for (let esi = 0; esi < K; esi++) {
-      let slot = this.sourceSlot[esi]!;
-      if (slot < 0) slot = missing![m++]!;
-      out.set(mem.subarray(slot * stride, slot * stride + T), esi * T);
+    if (missing !== undefined) {
+      let m = 0;
+      for (let esi = 0; esi < K; esi++) {
+        if (this.sourceSlot[esi]! >= 0) continue;
+        const slot = missing[m++]!;
+        const n = Math.min(T, out.length - esi * T);
+        if (n > 0) out.set(mem.subarray(slot * stride, slot * stride + n), esi * T);
+      }
     }
     this.decoded = out;
     // The symbols are no longer needed.

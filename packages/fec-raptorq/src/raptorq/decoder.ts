@@ -27,6 +27,7 @@ export class RaptorQDecoder {
   private readonly blockData: (Uint8Array | undefined)[];
   private remaining: number;
   private object: Uint8Array | undefined;
+  private assembled = false;
   /** Symbols dropped: duplicates, for blocks already decoded, or beyond a block's memory bound. */
   dropped = 0;
 
@@ -106,10 +107,16 @@ export class RaptorQDecoder {
   blockDecoder(sbn: number): RaptorQBlockDecoder | undefined {
     const b = Number.isInteger(sbn) ? this.layout[sbn] : undefined;
     if (b === undefined) throw new MalformedError('RaptorQ packet', 'sbn', sbn, `the object has ${this.oti.sourceBlocks} source blocks`);
-    if (this.blockData[b.sbn] !== undefined || this.object !== undefined) return undefined;
+    if (this.blockData[b.sbn] !== undefined || this.remaining === 0) return undefined;
     let d = this.decoders[sbn];
     if (d === undefined) {
-      d = new RaptorQBlockDecoder(b.sourceSymbols, this.oti.symbolSize, this.options);
+      // Without sub-blocks a block's symbols are the object's bytes in order: decode in place.
+      let output: Uint8Array | undefined;
+      if (this.subBlocking.trivial) {
+        this.object ??= new Uint8Array(this.oti.transferLength);
+        output = this.object.subarray(b.byteOffset, b.byteOffset + b.byteLength);
+      }
+      d = new RaptorQBlockDecoder(b.sourceSymbols, this.oti.symbolSize, this.options, output);
       this.decoders[sbn] = d;
     }
     return d;
@@ -118,7 +125,7 @@ export class RaptorQDecoder {
   /** The object once complete, else undefined. */
   result(): Uint8Array | undefined {
     if (this.remaining !== 0) return undefined;
-    if (this.object !== undefined) return this.object;
+    if (this.subBlocking.trivial || this.assembled) return this.object;
     const out = new Uint8Array(this.oti.transferLength);
     const T = this.oti.symbolSize;
     for (const b of this.layout) {
@@ -129,6 +136,7 @@ export class RaptorQDecoder {
       this.blockData[b.sbn] = undefined;
     }
     this.object = out;
+    this.assembled = true;
     return out;
   }
 }

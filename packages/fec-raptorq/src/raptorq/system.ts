@@ -1,5 +1,5 @@
 import { OCT_EXP, gfMulTable } from '../core/gf256.js';
-import type { SymbolOps } from '../core/program.js';
+import type { Program } from '../core/program.js';
 import type { DenseRows, SchurContext, SparseSystem } from '../core/solver.js';
 import { raptorqLtColumns, raptorqRand, type RaptorQParams } from './params.js';
 
@@ -13,6 +13,9 @@ interface Precode {
   readonly mt2: Uint8Array;
   /** 1 for the permanently inactive columns W..L-1. */
   readonly inactive: Uint8Array;
+  /** LT rows of the systematic ISIs 0..K'-1, built on first use (decoders reuse them). */
+  ltPtr?: Int32Array;
+  ltCols?: Int32Array;
 }
 
 const precodes = new Map<number, Precode>();
@@ -73,7 +76,7 @@ class HdpcRows implements DenseRows {
     this.count = p.H;
   }
 
-  build(ctx: SchurContext, program: SymbolOps): { coef: Uint8Array; slots: Int32Array } {
+  build(ctx: SchurContext, program: Program): { coef: Uint8Array; slots: Int32Array } {
     const { H, kPrime, S } = this.p;
     const { mt1, mt2 } = this.pc;
     const { u, words, colU, colPivot, pivotSlot, R } = ctx;
@@ -143,12 +146,32 @@ class HdpcRows implements DenseRows {
   }
 }
 
+/** The LT rows of ISIs 0..K'-1 in compressed-row form, cached with the precode. */
+function systematicRows(p: RaptorQParams, pc: Precode): { ltPtr: Int32Array; ltCols: Int32Array } {
+  if (pc.ltPtr === undefined || pc.ltCols === undefined) {
+    const K = p.kPrime;
+    const ptr = new Int32Array(K + 1);
+    let cols = new Int32Array(K * 8 + 64);
+    for (let isi = 0; isi < K; isi++) {
+      if (ptr[isi]! + 33 > cols.length) {
+        const c = new Int32Array(cols.length * 2);
+        c.set(cols);
+        cols = c;
+      }
+      ptr[isi + 1] = ptr[isi]! + raptorqLtColumns(p, isi, cols, ptr[isi]!);
+    }
+    pc.ltPtr = ptr;
+    pc.ltCols = cols.slice(0, ptr[K]!);
+  }
+  return { ltPtr: pc.ltPtr, ltCols: pc.ltCols };
+}
+
 /**
  * The constraint system of RFC 6330 §5.3.3.4 for one source block: S LDPC rows, H HDPC rows and
  * one LT row per ISI in `isis`. `ltSlots[i]` holds the symbol of ISI `isis[i]`; the LDPC rows get
  * new zero slots from `program`.
  */
-export function raptorqSystem(p: RaptorQParams, isis: ArrayLike<number>, ltSlots: ArrayLike<number>, program: SymbolOps): SparseSystem {
+export function raptorqSystem(p: RaptorQParams, isis: ArrayLike<number>, ltSlots: ArrayLike<number>, program: Program): SparseSystem {
   const pc = precode(p);
   const S = p.S;
   const n = isis.length;
@@ -157,8 +180,18 @@ export function raptorqSystem(p: RaptorQParams, isis: ArrayLike<number>, ltSlots
   cols.set(pc.ldpcCols);
   rowPtr.set(pc.ldpcPtr);
   let e = pc.ldpcCols.length;
+  const Kp = p.kPrime;
+  const { ltPtr, ltCols } = systematicRows(p, pc);
   for (let i = 0; i < n; i++) {
-    e += raptorqLtColumns(p, isis[i]!, cols, e);
+    const isi = isis[i]!;
+    if (isi < Kp) {
+      const from = ltPtr[isi]!;
+      const to = ltPtr[isi + 1]!;
+      cols.set(ltCols.subarray(from, to), e);
+      e += to - from;
+    } else {
+      e += raptorqLtColumns(p, isi, cols, e);
+    }
     rowPtr[S + i + 1] = e;
   }
   const rowSlot = new Int32Array(S + n);

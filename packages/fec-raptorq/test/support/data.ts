@@ -26,3 +26,18 @@ export function prng(seed: number): () => number {
     return x / 2 ** 32;
   };
 }
+
+/** True if both arrays hold the same bytes (fast on large arrays, unlike comparing hex strings). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  const n = a.length;
+  let i = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const x = new Uint32Array(a.buffer, a.byteOffset, n >>> 2);
+    const y = new Uint32Array(b.buffer, b.byteOffset, n >>> 2);
+    for (let w = 0; w < x.length; w++) if (x[w] !== y[w]) return false;
+    i = x.length * 4;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
