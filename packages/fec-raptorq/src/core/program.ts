@@ -174,17 +174,26 @@ export class Program {
     }
   }
 
+  // Each operation takes two integers: (opcode << 28) | dst and (coefficient << 24) | src.
   private emit(op: number, dst: number, src: number, c: number): void {
-    if (this.n * 4 + 4 > this.ops.length) {
+    if (this.n * 2 + 2 > this.ops.length) {
       const o = new Int32Array(this.ops.length * 2);
       o.set(this.ops);
       this.ops = o;
     }
-    const i = this.n++ * 4;
-    this.ops[i] = op;
-    this.ops[i + 1] = dst;
-    this.ops[i + 2] = src;
-    this.ops[i + 3] = c;
+    const i = this.n++ * 2;
+    this.ops[i] = (op << 28) | dst;
+    this.ops[i + 1] = (c << 24) | src;
+  }
+
+  /** Makes room for about `count` more operations at once (avoids repeated growth). */
+  expect(count: number): void {
+    const need = (this.n + count) * 2;
+    if (need > this.ops.length) {
+      const o = new Int32Array(need);
+      o.set(this.ops.subarray(0, this.n * 2));
+      this.ops = o;
+    }
   }
 
   /**
@@ -198,9 +207,9 @@ export class Program {
     const keep = new Uint8Array(this.n);
     let kept = 0;
     for (let k = this.n - 1; k >= 0; k--) {
-      const i = k * 4;
-      const op = ops[i]!;
-      const dst = ops[i + 1]!;
+      const w0 = ops[k * 2]!;
+      const op = w0 >>> 28;
+      const dst = w0 & DST_MASK;
       if (live[dst] !== 1) continue;
       keep[k] = 1;
       kept++;
@@ -210,12 +219,15 @@ export class Program {
         continue;
       }
       if (op === OP_COPY || op === OP_MULCOPY) live[dst] = 0;
-      live[ops[i + 2]!] = 1;
+      live[ops[k * 2 + 1]! & SRC_MASK] = 1;
     }
     let w = 0;
     for (let k = 0; k < this.n; k++) {
       if (keep[k] !== 1) continue;
-      if (w !== k) ops.copyWithin(w * 4, k * 4, k * 4 + 4);
+      if (w !== k) {
+        ops[w * 2] = ops[k * 2]!;
+        ops[w * 2 + 1] = ops[k * 2 + 1]!;
+      }
       w++;
     }
     const removed = this.n - kept;
@@ -225,18 +237,22 @@ export class Program {
 
   /** The operations recorded so far, without copying (valid until the next recording). */
   view(): FrozenProgram {
-    return { ops: this.ops.subarray(0, this.n * 4), slots: this.slots };
+    return { ops: this.ops.subarray(0, this.n * 2), slots: this.slots };
   }
 
-  /** A compact copy of the operations, for caching. */
+  /** The operations, for caching: trimmed by a copy unless little room is unused. */
   freeze(): FrozenProgram {
-    return { ops: this.ops.slice(0, this.n * 4), slots: this.slots };
+    const used = this.n * 2;
+    return { ops: used * 5 >= this.ops.length * 4 ? this.ops.subarray(0, used) : this.ops.slice(0, used), slots: this.slots };
   }
 }
 
+const DST_MASK = 0x0fffffff;
+const SRC_MASK = 0x00ffffff;
+
 /** A recorded program detached from its recorder. */
 export interface FrozenProgram {
-  /** Operations, four integers each: opcode, dst, src, coefficient. */
+  /** Operations, two integers each: (opcode << 28) | dst, (coefficient << 24) | src. */
   readonly ops: Int32Array;
   /** Slots the program uses. */
   readonly slots: number;
@@ -251,21 +267,23 @@ export function runProgram(program: FrozenProgram, kernel: SymbolKernel, base: n
   const n = ops.length;
   let i = 0;
   while (i < n) {
-    const op = ops[i]!;
-    const dst = base + ops[i + 1]! * stride;
-    const src = base + ops[i + 2]! * stride;
+    const w0 = ops[i]!;
+    const w1 = ops[i + 1]!;
+    const op = w0 >>> 28;
+    const d = w0 & DST_MASK;
+    const dst = base + d * stride;
+    const src = base + (w1 & SRC_MASK) * stride;
     switch (op) {
       case OP_XOR: {
-        // Fuse following XORs into the same destination.
-        const d = ops[i + 1]!;
-        if (i + 4 < n && ops[i + 4] === OP_XOR && ops[i + 5] === d) {
-          const b = base + ops[i + 6]! * stride;
-          if (i + 8 < n && ops[i + 8] === OP_XOR && ops[i + 9] === d) {
-            kernel.xor3(dst, src, b, base + ops[i + 10]! * stride, stride);
-            i += 12;
+        // Fuse following XORs into the same destination (the opcode is 0: the word is the slot).
+        if (i + 2 < n && ops[i + 2] === d) {
+          const b = base + (ops[i + 3]! & SRC_MASK) * stride;
+          if (i + 4 < n && ops[i + 4] === d) {
+            kernel.xor3(dst, src, b, base + (ops[i + 5]! & SRC_MASK) * stride, stride);
+            i += 6;
           } else {
             kernel.xor2(dst, src, b, stride);
-            i += 8;
+            i += 4;
           }
           continue;
         }
@@ -276,13 +294,13 @@ export function runProgram(program: FrozenProgram, kernel: SymbolKernel, base: n
         kernel.copy(dst, src, stride);
         break;
       case OP_MULADD:
-        kernel.mulAdd(dst, src, stride, ops[i + 3]!);
+        kernel.mulAdd(dst, src, stride, w1 >>> 24);
         break;
       case OP_MULCOPY:
-        kernel.mul(dst, src, stride, ops[i + 3]!);
+        kernel.mul(dst, src, stride, w1 >>> 24);
         break;
       case OP_SCALE:
-        kernel.scale(dst, stride, ops[i + 3]!);
+        kernel.scale(dst, stride, w1 >>> 24);
         break;
       case OP_ZERO:
         kernel.bytes().fill(0, dst, dst + stride);
@@ -290,6 +308,6 @@ export function runProgram(program: FrozenProgram, kernel: SymbolKernel, base: n
       default:
         throw new Error(`bad opcode ${op}`);
     }
-    i += 4;
+    i += 2;
   }
 }

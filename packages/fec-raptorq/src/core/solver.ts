@@ -85,6 +85,8 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
   const L = sys.cols;
   const { rowPtr, rowCols, rowSlot } = sys;
   const nRows = rowPtr.length - 1;
+  // About two symbol operations per nonzero plus the dense part, in one allocation.
+  program.expect(2 * rowCols.length + 8 * L);
 
   // Column -> rows index.
   const colPtr = new Int32Array(L + 1);

@@ -1,6 +1,7 @@
 import { Program, runProgram } from '../core/program.js';
 import { SymbolSlab } from '../core/slab.js';
 import { solve } from '../core/solver.js';
+import type { SourceBlockSink } from '../core/subblocks.js';
 import { MalformedError } from '../errors.js';
 import type { BlockCoderOptions } from './block-encoder.js';
 import { RAPTORQ_MAX_ESI } from './payload-id.js';
@@ -39,18 +40,21 @@ export class RaptorQBlockDecoder {
   private readonly seenRepair = new Set<number>();
   private stored = 0;
   private decoded: Uint8Array | undefined;
+  private done = false;
   /** Symbols dropped: duplicates, after completion, or beyond the memory bound. */
   dropped = 0;
   /** Decode attempts that found the received symbols insufficient. */
   failedAttempts = 0;
   /** Where the block goes; source symbols are copied there as they arrive. */
   private output: Uint8Array | undefined;
+  private readonly sink: SourceBlockSink | undefined;
 
   /**
    * @param output where to write the decoded block: its first `output.length` bytes (at most
-   *   K * T; fewer drops the end of the last symbol, the object's padding). Default: a new K * T array.
+   *   K * T; fewer drops the end of the last symbol, the object's padding), or a sink taking the
+   *   source symbols one by one (then `result()` returns undefined). Default: a new K * T array.
    */
-  constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}, output?: Uint8Array) {
+  constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}, output?: Uint8Array | SourceBlockSink) {
     if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > 0xffff) {
       throw new RangeError(`symbolSize = ${symbolSize}: must be 1..65535`);
     }
@@ -62,15 +66,19 @@ export class RaptorQBlockDecoder {
     if (!Number.isInteger(extra) || extra < 0) throw new RangeError(`maxExtraSymbols = ${extra}: must be a non-negative integer`);
     this.maxSymbols = sourceSymbols + extra;
     this.sourceSlot = new Int32Array(sourceSymbols).fill(-1);
-    if (output !== undefined && output.length > sourceSymbols * symbolSize) {
-      throw new RangeError(`output has ${output.length} bytes, more than the ${sourceSymbols * symbolSize} of the block`);
+    if (output instanceof Uint8Array) {
+      if (output.length > sourceSymbols * symbolSize) {
+        throw new RangeError(`output has ${output.length} bytes, more than the ${sourceSymbols * symbolSize} of the block`);
+      }
+      this.output = output;
+    } else {
+      this.sink = output;
     }
-    this.output = output;
   }
 
   /** True once the block is decoded. */
   get complete(): boolean {
-    return this.decoded !== undefined;
+    return this.done;
   }
 
   /** Number of distinct symbols received and kept. */
@@ -89,7 +97,7 @@ export class RaptorQBlockDecoder {
     if (symbol.length !== this.symbolSize) {
       throw new MalformedError('RaptorQ symbol', 'length', symbol.length, `the symbol size is ${this.symbolSize}`);
     }
-    if (this.decoded !== undefined) {
+    if (this.done) {
       this.dropped++;
       return true;
     }
@@ -110,9 +118,7 @@ export class RaptorQBlockDecoder {
       this.sourceSlot[esi] = slot;
       this.sourceCount++;
       // The slab copy may be overwritten by a decode: the source symbol goes to the output now.
-      const out = (this.output ??= new Uint8Array(K * this.symbolSize));
-      const n = Math.min(this.symbolSize, out.length - esi * this.symbolSize);
-      if (n > 0) out.set(n === symbol.length ? symbol : symbol.subarray(0, n), esi * this.symbolSize);
+      this.deliver(esi, symbol);
     } else {
       this.seenRepair.add(esi);
       this.repairEsi.push(esi);
@@ -126,7 +132,10 @@ export class RaptorQBlockDecoder {
     return false;
   }
 
-  /** The source block once complete (K * T bytes, or the `output` given), else undefined. */
+  /**
+   * The source block once complete (K * T bytes, or the `output` given), else undefined; always
+   * undefined with a sink.
+   */
   result(): Uint8Array | undefined {
     return this.decoded;
   }
@@ -186,10 +195,20 @@ export class RaptorQBlockDecoder {
     return true;
   }
 
+  private deliver(esi: number, symbol: Uint8Array): void {
+    if (this.sink !== undefined) {
+      this.sink.writeSymbol(esi, symbol);
+      return;
+    }
+    const T = this.symbolSize;
+    const out = (this.output ??= new Uint8Array(this.sourceSymbols * T));
+    const n = Math.min(T, out.length - esi * T);
+    if (n > 0) out.set(n === symbol.length ? symbol : symbol.subarray(0, n), esi * T);
+  }
+
   private finish(missing: Int32Array | undefined): void {
     const K = this.sourceSymbols;
     const T = this.symbolSize;
-    const out = (this.output ??= new Uint8Array(K * T));
     const slab = this.slab!;
     const mem = slab.kernel.bytes();
     const stride = slab.stride;
@@ -198,11 +217,11 @@ export class RaptorQBlockDecoder {
       for (let esi = 0; esi < K; esi++) {
         if (this.sourceSlot[esi]! >= 0) continue;
         const slot = missing[m++]!;
-        const n = Math.min(T, out.length - esi * T);
-        if (n > 0) out.set(mem.subarray(slot * stride, slot * stride + n), esi * T);
+        this.deliver(esi, mem.subarray(slot * stride, slot * stride + T));
       }
     }
-    this.decoded = out;
+    this.done = true;
+    this.decoded = this.sink === undefined ? (this.output ??= new Uint8Array(K * T)) : undefined;
     // The symbols are no longer needed.
     slab.release();
     this.slab = undefined;

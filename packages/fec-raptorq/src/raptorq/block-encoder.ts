@@ -1,5 +1,6 @@
 import { runProgram } from '../core/program.js';
 import type { KernelChoice } from '../core/kernel.js';
+import type { SourceBlock } from '../core/subblocks.js';
 import { SymbolSlab } from '../core/slab.js';
 import { RAPTORQ_MAX_ESI } from './payload-id.js';
 import { raptorqLtColumns, raptorqParams, type RaptorQParams } from './params.js';
@@ -28,7 +29,8 @@ export class RaptorQBlockEncoder {
   /** K': K padded to the next RFC 6330 Table 2 value. */
   readonly paddedSymbols: number;
   private readonly params: RaptorQParams;
-  private readonly source: Uint8Array;
+  private readonly source: SourceBlock | undefined;
+  private readonly bytes: Uint8Array | undefined;
   private readonly kernel: KernelChoice;
   private slab: SymbolSlab | undefined;
   private colSlot: Int32Array | undefined;
@@ -37,20 +39,21 @@ export class RaptorQBlockEncoder {
   private readonly cols = new Int32Array(40);
 
   /**
-   * @param source the source block: K * T bytes, or fewer (the last symbol is padded with zeros).
-   *   It is read, not copied: keep it unchanged while the encoder is in use.
+   * @param source the source block: K * T bytes, or fewer (the last symbol is padded with zeros),
+   *   or its symbols one by one. It is read, not copied: keep it unchanged while the encoder is in use.
    * @param symbolSize T, 1..65535.
    */
-  constructor(source: Uint8Array, symbolSize: number, options: BlockCoderOptions = {}) {
+  constructor(source: Uint8Array | SourceBlock, symbolSize: number, options: BlockCoderOptions = {}) {
     if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > 0xffff) {
       throw new RangeError(`symbolSize = ${symbolSize}: must be 1..65535`);
     }
-    const K = Math.max(1, Math.ceil(source.length / symbolSize));
+    const K = source instanceof Uint8Array ? Math.max(1, Math.ceil(source.length / symbolSize)) : source.sourceSymbols;
     this.params = raptorqParams(K);
     this.sourceSymbols = K;
     this.symbolSize = symbolSize;
     this.paddedSymbols = this.params.kPrime;
-    this.source = source;
+    if (source instanceof Uint8Array) this.bytes = source;
+    else this.source = source;
     this.kernel = options.kernel ?? 'auto';
   }
 
@@ -68,10 +71,7 @@ export class RaptorQBlockEncoder {
     if (offset < 0 || offset + T > out.length) throw new RangeError(`out has no room for ${T} bytes at ${offset}`);
     const K = this.sourceSymbols;
     if (esi < K) {
-      const start = esi * T;
-      const end = Math.min(start + T, this.source.length);
-      out.set(this.source.subarray(start, end), offset);
-      if (end - start < T) out.fill(0, offset + end - start, offset + T);
+      this.readSource(esi, out, offset);
       return;
     }
     const slab = this.intermediate();
@@ -80,6 +80,19 @@ export class RaptorQBlockEncoder {
     for (let i = 0; i < n; i++) this.cols[i] = colSlot[this.cols[i]!]!;
     slab.combine(this.scratch, this.cols, 0, n);
     slab.read(this.scratch, out, offset, T);
+  }
+
+  private readSource(esi: number, out: Uint8Array, offset: number): void {
+    const bytes = this.bytes;
+    if (bytes === undefined) {
+      this.source!.readSymbol(esi, out, offset);
+      return;
+    }
+    const T = this.symbolSize;
+    const start = esi * T;
+    const end = Math.min(start + T, bytes.length);
+    out.set(bytes.subarray(start, end), offset);
+    if (end - start < T) out.fill(0, offset + end - start, offset + T);
   }
 
   /**
@@ -103,15 +116,17 @@ export class RaptorQBlockEncoder {
     const stride = slab.stride;
     // Source symbols, zero padding in the last one and the K' - K padding symbols (the kernel
     // memory may hold an earlier coder's data).
-    if (stride === T) {
-      mem.set(this.source, 0);
+    const bytes = this.bytes;
+    if (bytes !== undefined && stride === T) {
+      mem.set(bytes, 0);
+      mem.fill(0, bytes.length, this.paddedSymbols * stride);
     } else {
       for (let i = 0; i < K; i++) {
-        mem.set(this.source.subarray(i * T, Math.min((i + 1) * T, this.source.length)), i * stride);
-        mem.fill(0, i * stride + T, (i + 1) * stride);
+        this.readSource(i, mem, i * stride);
+        if (stride > T) mem.fill(0, i * stride + T, (i + 1) * stride);
       }
+      mem.fill(0, K * stride, this.paddedSymbols * stride);
     }
-    mem.fill(0, stride === T ? this.source.length : (K - 1) * stride + (this.source.length - (K - 1) * T), this.paddedSymbols * stride);
     runProgram(plan.program, slab.kernel, 0, stride);
     this.scratch = plan.program.slots;
     this.colSlot = plan.colSlot;

@@ -24,10 +24,9 @@ export class RaptorQDecoder {
   private readonly subBlocking: SubBlocking;
   private readonly decoders: (RaptorQBlockDecoder | undefined)[];
   private readonly options: RaptorQDecoderOptions;
-  private readonly blockData: (Uint8Array | undefined)[];
+  private readonly blockDone: Uint8Array;
   private remaining: number;
   private object: Uint8Array | undefined;
-  private assembled = false;
   /** Symbols dropped: duplicates, for blocks already decoded, or beyond a block's memory bound. */
   dropped = 0;
 
@@ -41,7 +40,7 @@ export class RaptorQDecoder {
     this.layout = sourceBlockLayout(oti.transferLength, oti.symbolSize, oti.sourceBlocks);
     this.subBlocking = new SubBlocking(subBlockPartition(oti.symbolSize, oti.subBlocks, oti.alignment), oti.alignment);
     this.decoders = new Array<RaptorQBlockDecoder | undefined>(oti.sourceBlocks);
-    this.blockData = new Array<Uint8Array | undefined>(oti.sourceBlocks);
+    this.blockDone = new Uint8Array(oti.sourceBlocks);
     this.remaining = oti.sourceBlocks;
   }
 
@@ -92,7 +91,7 @@ export class RaptorQDecoder {
       }
     }
     if (d.push(esi, symbol)) {
-      this.blockData[sbn] = d.result()!;
+      this.blockDone[sbn] = 1;
       this.dropped += d.dropped;
       this.decoders[sbn] = undefined;
       this.remaining--;
@@ -107,15 +106,13 @@ export class RaptorQDecoder {
   blockDecoder(sbn: number): RaptorQBlockDecoder | undefined {
     const b = Number.isInteger(sbn) ? this.layout[sbn] : undefined;
     if (b === undefined) throw new MalformedError('RaptorQ packet', 'sbn', sbn, `the object has ${this.oti.sourceBlocks} source blocks`);
-    if (this.blockData[b.sbn] !== undefined || this.remaining === 0) return undefined;
+    if (this.blockDone[b.sbn] === 1) return undefined;
     let d = this.decoders[sbn];
     if (d === undefined) {
-      // Without sub-blocks a block's symbols are the object's bytes in order: decode in place.
-      let output: Uint8Array | undefined;
-      if (this.subBlocking.trivial) {
-        this.object ??= new Uint8Array(this.oti.transferLength);
-        output = this.object.subarray(b.byteOffset, b.byteOffset + b.byteLength);
-      }
+      // Decoded symbols go straight into the object: in order without sub-blocks, else scattered.
+      this.object ??= new Uint8Array(this.oti.transferLength);
+      const bytes = this.object.subarray(b.byteOffset, b.byteOffset + b.byteLength);
+      const output = this.subBlocking.trivial ? bytes : this.subBlocking.sink(bytes, b.sourceSymbols);
       d = new RaptorQBlockDecoder(b.sourceSymbols, this.oti.symbolSize, this.options, output);
       this.decoders[sbn] = d;
     }
@@ -124,19 +121,6 @@ export class RaptorQDecoder {
 
   /** The object once complete, else undefined. */
   result(): Uint8Array | undefined {
-    if (this.remaining !== 0) return undefined;
-    if (this.subBlocking.trivial || this.assembled) return this.object;
-    const out = new Uint8Array(this.oti.transferLength);
-    const T = this.oti.symbolSize;
-    for (const b of this.layout) {
-      const symbols = this.blockData[b.sbn]!;
-      const target = out.subarray(b.byteOffset, b.byteOffset + b.byteLength);
-      if (this.subBlocking.trivial) target.set(symbols.subarray(0, b.byteLength));
-      else this.subBlocking.deinterleave(symbols, b.sourceSymbols, T, target);
-      this.blockData[b.sbn] = undefined;
-    }
-    this.object = out;
-    this.assembled = true;
-    return out;
+    return this.remaining === 0 ? this.object : undefined;
   }
 }

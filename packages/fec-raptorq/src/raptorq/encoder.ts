@@ -32,8 +32,8 @@ export class RaptorQEncoder {
   private disposed = false;
 
   /**
-   * @param data the object, `oti.transferLength` bytes. It is read, not copied, while the blocks
-   *   need no sub-block interleaving: keep it unchanged while the encoder is in use.
+   * @param data the object, `oti.transferLength` bytes. It is read, not copied: keep it unchanged
+   *   while the encoder is in use.
    */
   constructor(data: Uint8Array, oti: RaptorQOti, options: RaptorQObjectOptions = {}) {
     this.otiBytes = encodeRaptorQOti(oti);
@@ -57,14 +57,9 @@ export class RaptorQEncoder {
     const b = this.block(sbn);
     let e = this.encoders[sbn];
     if (e === undefined) {
-      const T = this.oti.symbolSize;
       const bytes = this.data.subarray(b.byteOffset, b.byteOffset + b.byteLength);
-      let source = bytes;
-      if (!this.subBlocking.trivial) {
-        source = new Uint8Array(b.sourceSymbols * T);
-        this.subBlocking.interleave(bytes, b.sourceSymbols, T, source);
-      }
-      e = new RaptorQBlockEncoder(source, T, this.options);
+      const source = this.subBlocking.trivial ? bytes : this.subBlocking.source(bytes, b.sourceSymbols);
+      e = new RaptorQBlockEncoder(source, this.oti.symbolSize, this.options);
       this.encoders[sbn] = e;
     }
     return e;

@@ -176,12 +176,17 @@ export function raptorqSystem(p: RaptorQParams, isis: ArrayLike<number>, ltSlots
   const S = p.S;
   const n = isis.length;
   const rowPtr = new Int32Array(S + n + 1);
-  const cols = new Int32Array(pc.ldpcCols.length + n * 33);
+  const Kp = p.kPrime;
+  const { ltPtr, ltCols } = systematicRows(p, pc);
+  let size = pc.ldpcCols.length;
+  for (let i = 0; i < n; i++) {
+    const isi = isis[i]!;
+    size += isi < Kp ? ltPtr[isi + 1]! - ltPtr[isi]! : 33;
+  }
+  const cols = new Int32Array(size);
   cols.set(pc.ldpcCols);
   rowPtr.set(pc.ldpcPtr);
   let e = pc.ldpcCols.length;
-  const Kp = p.kPrime;
-  const { ltPtr, ltCols } = systematicRows(p, pc);
   for (let i = 0; i < n; i++) {
     const isi = isis[i]!;
     if (isi < Kp) {
