@@ -30,7 +30,9 @@ export {
   type RaptorQOti,
   type SourceBlockLayout,
 } from './raptorq/oti.js';
-export { RaptorQBlockEncoder, type BlockCoderOptions } from './raptorq/block-encoder.js';
-export { RaptorQBlockDecoder, type BlockDecoderOptions } from './raptorq/block-decoder.js';
+export type { BlockCoderOptions } from './core/block-encoder.js';
+export type { BlockDecoderOptions } from './core/block-decoder.js';
+export type { KernelChoice } from './core/kernel.js';
+export { RaptorQBlockDecoder, RaptorQBlockEncoder } from './raptorq/block-coders.js';
 export { RaptorQEncoder, type RaptorQObjectOptions } from './raptorq/encoder.js';
 export { RaptorQDecoder, type RaptorQDecoderOptions } from './raptorq/decoder.js';

@@ -1,6 +1,7 @@
 import { SubBlocking } from '../core/subblocks.js';
 import { MalformedError } from '../errors.js';
-import { RaptorQBlockDecoder, type BlockDecoderOptions } from './block-decoder.js';
+import type { BlockDecoderOptions } from '../core/block-decoder.js';
+import { RaptorQBlockDecoder } from './block-coders.js';
 import type { RaptorQObjectOptions } from './encoder.js';
 import { raptorqKPrime } from './params.js';
 import { checkRaptorQOti, sourceBlockLayout, subBlockPartition, type RaptorQOti, type SourceBlockLayout } from './oti.js';

@@ -1,5 +1,6 @@
 import { SubBlocking } from '../core/subblocks.js';
-import { RaptorQBlockEncoder, type BlockCoderOptions } from './block-encoder.js';
+import type { BlockCoderOptions } from '../core/block-encoder.js';
+import { RaptorQBlockEncoder } from './block-coders.js';
 import { raptorqKPrime } from './params.js';
 import { encodeRaptorQOti, sourceBlockLayout, subBlockPartition, type RaptorQOti, type SourceBlockLayout } from './oti.js';
 import { encodeRaptorQPayloadId, RAPTORQ_PAYLOAD_ID_LENGTH } from './payload-id.js';

@@ -1,7 +1,9 @@
 import { OCT_EXP, gfMulTable } from '../core/gf256.js';
 import type { Program } from '../core/program.js';
 import type { DenseRows, SchurContext, SparseSystem } from '../core/solver.js';
-import { raptorqLtColumns, raptorqRand, type RaptorQParams } from './params.js';
+import type { FountainCode } from '../core/code.js';
+import { RAPTORQ_MAX_ESI } from './payload-id.js';
+import { raptorqLtColumns, raptorqParams, raptorqRand, type RaptorQParams } from './params.js';
 
 /** Per-K' structure of the constraint matrix that does not depend on the received symbols. */
 interface Precode {
@@ -164,6 +166,27 @@ function systematicRows(p: RaptorQParams, pc: Precode): { ltPtr: Int32Array; ltC
     pc.ltCols = cols.slice(0, ptr[K]!);
   }
   return { ltPtr: pc.ltPtr, ltCols: pc.ltCols };
+}
+
+/** RaptorQ as a fountain code for the shared block coders, per K' (cached). */
+const codes = new Map<number, FountainCode>();
+
+/** The RaptorQ code of a source block of K symbols. */
+export function raptorqCode(K: number): FountainCode {
+  const p = raptorqParams(K);
+  let code = codes.get(p.kPrime);
+  if (code === undefined) {
+    code = {
+      key: `raptorq:${p.kPrime}`,
+      paddedSymbols: p.kPrime,
+      intermediateSymbols: p.L,
+      maxEsi: RAPTORQ_MAX_ESI,
+      ltColumns: (isi, out, at) => raptorqLtColumns(p, isi, out, at),
+      system: (isis, slots, program) => raptorqSystem(p, isis, slots, program),
+    };
+    codes.set(p.kPrime, code);
+  }
+  return code;
 }
 
 /**

@@ -1,12 +1,10 @@
-import { Program, runProgram } from '../core/program.js';
-import { SymbolSlab } from '../core/slab.js';
-import { solve } from '../core/solver.js';
-import type { SourceBlockSink } from '../core/subblocks.js';
 import { MalformedError } from '../errors.js';
-import type { BlockCoderOptions } from './block-encoder.js';
-import { RAPTORQ_MAX_ESI } from './payload-id.js';
-import { raptorqLtColumns, raptorqParams, type RaptorQParams } from './params.js';
-import { raptorqSystem } from './system.js';
+import { checkSymbolSize, type BlockCoderOptions } from './block-encoder.js';
+import type { FountainCode } from './code.js';
+import { Program, runProgram } from './program.js';
+import { SymbolSlab } from './slab.js';
+import { solve } from './solver.js';
+import type { SourceBlockSink } from './subblocks.js';
 
 /** Options of a block decoder. */
 export interface BlockDecoderOptions extends BlockCoderOptions {
@@ -19,16 +17,15 @@ export interface BlockDecoderOptions extends BlockCoderOptions {
 }
 
 /**
- * Decoder of one RaptorQ source block (RFC 6330 §5.4): accepts (ESI, symbol) pairs in any order,
- * tries an inactivation decode once K symbols are in, and reports completion. Duplicate ESIs are
- * ignored; symbols beyond the memory bound are dropped and counted.
+ * Decoder of one source block of a systematic fountain code: accepts (ESI, symbol) pairs in any
+ * order, tries an inactivation decode once K symbols are in, and reports completion. Duplicate
+ * ESIs are ignored; symbols beyond the memory bound are dropped and counted.
  */
-export class RaptorQBlockDecoder {
+export class BlockDecoder {
   /** K: source symbols in the block. */
   readonly sourceSymbols: number;
   /** T: bytes per symbol. */
   readonly symbolSize: number;
-  private readonly params: RaptorQParams;
   private readonly maxSymbols: number;
   private slab: SymbolSlab | undefined;
   private readonly options: BlockDecoderOptions;
@@ -54,11 +51,15 @@ export class RaptorQBlockDecoder {
    *   K * T; fewer drops the end of the last symbol, the object's padding), or a sink taking the
    *   source symbols one by one (then `result()` returns undefined). Default: a new K * T array.
    */
-  constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}, output?: Uint8Array | SourceBlockSink) {
-    if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > 0xffff) {
-      throw new RangeError(`symbolSize = ${symbolSize}: must be 1..65535`);
-    }
-    this.params = raptorqParams(sourceSymbols);
+  protected constructor(
+    private readonly code: FountainCode,
+    private readonly what: string,
+    sourceSymbols: number,
+    symbolSize: number,
+    options: BlockDecoderOptions,
+    output: Uint8Array | SourceBlockSink | undefined,
+  ) {
+    checkSymbolSize(symbolSize);
     this.sourceSymbols = sourceSymbols;
     this.symbolSize = symbolSize;
     this.options = options;
@@ -91,11 +92,10 @@ export class RaptorQBlockDecoder {
    * Throws MalformedError for an ESI outside 0..2^24-1 or a symbol of the wrong length.
    */
   push(esi: number, symbol: Uint8Array): boolean {
-    if (!Number.isInteger(esi) || esi < 0 || esi > RAPTORQ_MAX_ESI) {
-      throw new MalformedError('RaptorQ symbol', 'esi', esi, `must be 0..${RAPTORQ_MAX_ESI}`);
-    }
+    const max = this.code.maxEsi;
+    if (!Number.isInteger(esi) || esi < 0 || esi > max) throw new MalformedError(this.what, 'esi', esi, `must be 0..${max}`);
     if (symbol.length !== this.symbolSize) {
-      throw new MalformedError('RaptorQ symbol', 'length', symbol.length, `the symbol size is ${this.symbolSize}`);
+      throw new MalformedError(this.what, 'length', symbol.length, `the symbol size is ${this.symbolSize}`);
     }
     if (this.done) {
       this.dropped++;
@@ -142,14 +142,14 @@ export class RaptorQBlockDecoder {
 
   /** Slots a decode from K + a few symbols needs: the symbols, a work copy of each row, temporaries. */
   private expectedSlots(): number {
-    const p = this.params;
-    return 2 * (this.sourceSymbols + 16) + 2 * (p.kPrime - this.sourceSymbols) + p.S + p.H + 8;
+    const c = this.code;
+    return 2 * (this.sourceSymbols + 16) + 2 * (c.paddedSymbols - this.sourceSymbols) + (c.intermediateSymbols - c.paddedSymbols) + 8;
   }
 
   private tryDecode(): boolean {
-    const p = this.params;
+    const code = this.code;
     const K = this.sourceSymbols;
-    const Kp = p.kPrime;
+    const Kp = code.paddedSymbols;
     const slab = this.slab!;
     // The symbol operations are recorded while the solver works on coefficients and run only if it
     // succeeds: they modify the received symbols in place (the source symbols are already in the
@@ -173,19 +173,19 @@ export class RaptorQBlockDecoder {
       isis[r] = isi;
       slots[r++] = program.newSlot();
     }
-    const colSlot = solve(raptorqSystem(p, isis, slots, program), program);
+    const colSlot = solve(code.system(isis, slots, program), program);
     if (colSlot === undefined) {
       this.failedAttempts++;
       return false;
     }
     // The missing source symbols, re-encoded from the intermediate symbols.
     const missing = new Int32Array(K - this.sourceCount);
-    const cols = new Int32Array(40);
+    const cols = new Int32Array(48);
     let m = 0;
     for (let esi = 0; esi < K; esi++) {
       if (this.sourceSlot[esi]! >= 0) continue;
       const out = program.newSlot();
-      const c = raptorqLtColumns(p, esi, cols);
+      const c = code.ltColumns(esi, cols, 0);
       for (let i = 0; i < c; i++) program.xor(out, colSlot[cols[i]!]!);
       missing[m++] = program.materialize(out);
     }

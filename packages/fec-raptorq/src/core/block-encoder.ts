@@ -1,10 +1,9 @@
-import { runProgram } from '../core/program.js';
-import type { KernelChoice } from '../core/kernel.js';
-import type { SourceBlock } from '../core/subblocks.js';
-import { SymbolSlab } from '../core/slab.js';
-import { RAPTORQ_MAX_ESI } from './payload-id.js';
-import { raptorqLtColumns, raptorqParams, type RaptorQParams } from './params.js';
-import { raptorqEncodingPlan } from './plan.js';
+import type { FountainCode } from './code.js';
+import type { KernelChoice } from './kernel.js';
+import { encodingPlan } from './plan.js';
+import { runProgram } from './program.js';
+import { SymbolSlab } from './slab.js';
+import type { SourceBlock } from './subblocks.js';
 
 /** Options of the block-level coders. */
 export interface BlockCoderOptions {
@@ -16,19 +15,17 @@ export interface BlockCoderOptions {
 }
 
 /**
- * Encoder of one RaptorQ source block (RFC 6330 §5.3): yields the encoding symbol of any ESI in
- * 0..2^24-1. ESIs below K are the source symbols themselves (the code is systematic); repair
- * symbols (ESI >= K) use ISI = ESI + K' - K (§5.3.1). The intermediate symbols are computed on the
- * first repair request, by replaying the cached per-K' plan.
+ * Encoder of one source block of a systematic fountain code: ESIs below K are the source symbols
+ * themselves; repair symbols (ESI >= K) are LT rows of ISI = ESI + K' - K. The intermediate
+ * symbols are computed on the first repair request, by replaying the code's cached plan.
  */
-export class RaptorQBlockEncoder {
+export class BlockEncoder {
   /** K: source symbols in the block. */
   readonly sourceSymbols: number;
   /** T: bytes per symbol. */
   readonly symbolSize: number;
-  /** K': K padded to the next RFC 6330 Table 2 value. */
+  /** K': the source symbols plus the code's padding (RaptorQ: the next Table 2 value; Raptor: K). */
   readonly paddedSymbols: number;
-  private readonly params: RaptorQParams;
   private readonly source: SourceBlock | undefined;
   private readonly bytes: Uint8Array | undefined;
   private readonly kernel: KernelChoice;
@@ -36,22 +33,23 @@ export class RaptorQBlockEncoder {
   private colSlot: Int32Array | undefined;
   private scratch = 0;
   private disposed = false;
-  private readonly cols = new Int32Array(40);
+  private readonly cols = new Int32Array(48);
 
   /**
    * @param source the source block: K * T bytes, or fewer (the last symbol is padded with zeros),
    *   or its symbols one by one. It is read, not copied: keep it unchanged while the encoder is in use.
    * @param symbolSize T, 1..65535.
    */
-  constructor(source: Uint8Array | SourceBlock, symbolSize: number, options: BlockCoderOptions = {}) {
-    if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > 0xffff) {
-      throw new RangeError(`symbolSize = ${symbolSize}: must be 1..65535`);
-    }
-    const K = source instanceof Uint8Array ? Math.max(1, Math.ceil(source.length / symbolSize)) : source.sourceSymbols;
-    this.params = raptorqParams(K);
+  protected constructor(
+    private readonly code: FountainCode,
+    K: number,
+    source: Uint8Array | SourceBlock,
+    symbolSize: number,
+    options: BlockCoderOptions,
+  ) {
     this.sourceSymbols = K;
     this.symbolSize = symbolSize;
-    this.paddedSymbols = this.params.kPrime;
+    this.paddedSymbols = code.paddedSymbols;
     if (source instanceof Uint8Array) this.bytes = source;
     else this.source = source;
     this.kernel = options.kernel ?? 'auto';
@@ -67,7 +65,8 @@ export class RaptorQBlockEncoder {
   /** Writes the symbol of `esi` into `out` at `offset` (T bytes). */
   writeSymbol(esi: number, out: Uint8Array, offset: number): void {
     const T = this.symbolSize;
-    if (!Number.isInteger(esi) || esi < 0 || esi > RAPTORQ_MAX_ESI) throw new RangeError(`esi = ${esi}: must be 0..${RAPTORQ_MAX_ESI}`);
+    const max = this.code.maxEsi;
+    if (!Number.isInteger(esi) || esi < 0 || esi > max) throw new RangeError(`esi = ${esi}: must be 0..${max}`);
     if (offset < 0 || offset + T > out.length) throw new RangeError(`out has no room for ${T} bytes at ${offset}`);
     const K = this.sourceSymbols;
     if (esi < K) {
@@ -75,7 +74,7 @@ export class RaptorQBlockEncoder {
       return;
     }
     const slab = this.intermediate();
-    const n = raptorqLtColumns(this.params, esi + this.params.kPrime - K, this.cols);
+    const n = this.code.ltColumns(esi + this.paddedSymbols - K, this.cols, 0);
     const colSlot = this.colSlot!;
     for (let i = 0; i < n; i++) this.cols[i] = colSlot[this.cols[i]!]!;
     slab.combine(this.scratch, this.cols, 0, n);
@@ -108,7 +107,7 @@ export class RaptorQBlockEncoder {
   /** Computes the intermediate symbols once. */
   private intermediate(): SymbolSlab {
     if (this.slab !== undefined) return this.slab;
-    const plan = raptorqEncodingPlan(this.params);
+    const plan = encodingPlan(this.code);
     const slab = new SymbolSlab(this.symbolSize, plan.program.slots + 1, this.kernel);
     const T = this.symbolSize;
     const K = this.sourceSymbols;
@@ -133,4 +132,17 @@ export class RaptorQBlockEncoder {
     this.slab = slab;
     return slab;
   }
+}
+
+/** Checks a block coder's symbol size. */
+export function checkSymbolSize(symbolSize: number): void {
+  if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > 0xffff) {
+    throw new RangeError(`symbolSize = ${symbolSize}: must be 1..65535`);
+  }
+}
+
+/** K of a source block given as bytes (the last symbol may be short) or symbol by symbol. */
+export function sourceSymbolCount(source: Uint8Array | SourceBlock, symbolSize: number): number {
+  checkSymbolSize(symbolSize);
+  return source instanceof Uint8Array ? Math.max(1, Math.ceil(source.length / symbolSize)) : source.sourceSymbols;
 }
