@@ -24,12 +24,11 @@ export {
   deriveRaptorQOti as deriveOti,
   encodeRaptorQOti,
   encodeRaptorQOti as encodeOti,
-  sourceBlockLayout,
   subBlockPartition,
   type DeriveRaptorQOtiOptions,
   type RaptorQOti,
-  type SourceBlockLayout,
 } from './raptorq/oti.js';
+export { sourceBlockLayout, type SourceBlockLayout } from './core/object-coders.js';
 export type { BlockCoderOptions } from './core/block-encoder.js';
 export type { BlockDecoderOptions } from './core/block-decoder.js';
 export type { KernelChoice } from './core/kernel.js';

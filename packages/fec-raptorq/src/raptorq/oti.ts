@@ -1,4 +1,4 @@
-import { partition, partSize, partStart, type Partition } from '../core/partition.js';
+import { partition, type Partition } from '../core/partition.js';
 import { MalformedError, TruncatedError } from '../errors.js';
 import { RAPTORQ_MAX_SOURCE_SYMBOLS } from './params.js';
 import { TABLE2 } from './tables.js';
@@ -165,34 +165,6 @@ export function deriveRaptorQOti(options: DeriveRaptorQOtiOptions): RaptorQOti {
     }
   }
   return { transferLength: F, symbolSize: T, sourceBlocks: Z, subBlocks: N, alignment: Al };
-}
-
-/** One source block of an object (RFC 6330 §4.4.1.2). */
-export interface SourceBlockLayout {
-  /** Source block number. */
-  readonly sbn: number;
-  /** K: source symbols in the block. */
-  readonly sourceSymbols: number;
-  /** Offset of the block's first byte in the object. */
-  readonly byteOffset: number;
-  /** Bytes of object data in the block (K * T, less for the last block). */
-  readonly byteLength: number;
-}
-
-/**
- * Source blocks of an object: (KL, KS, ZL, ZS) = Partition[Kt, Z], the ZL blocks of KL symbols
- * first (RFC 6330 §4.4.1.2). The same blocking serves RFC 5053 (§5.3.1.2).
- */
-export function sourceBlockLayout(transferLength: number, symbolSize: number, sourceBlocks: number): SourceBlockLayout[] {
-  const Kt = Math.ceil(transferLength / symbolSize);
-  const blocks = partition(Kt, sourceBlocks);
-  const out: SourceBlockLayout[] = [];
-  for (let sbn = 0; sbn < sourceBlocks; sbn++) {
-    const K = partSize(blocks, sbn);
-    const byteOffset = partStart(blocks, sbn) * symbolSize;
-    out.push({ sbn, sourceSymbols: K, byteOffset, byteLength: Math.min(K * symbolSize, transferLength - byteOffset) });
-  }
-  return out;
 }
 
 /** Sub-blocks of every source block: (TL, TS, NL, NS) = Partition[T/Al, N], in units of Al bytes. */
