@@ -14,6 +14,13 @@ export interface BlockDecoderOptions extends BlockCoderOptions {
    * about 256^-(h+1) (RFC 6330 §5.4.1).
    */
   readonly maxExtraSymbols?: number;
+  /**
+   * Symbols beyond K to wait for before the first decode attempt; after a failed attempt the
+   * decoder tries again on each new symbol. Default: 0 for RaptorQ (99% of blocks decode from K
+   * symbols), 3 for Raptor (whose binary code decodes from K symbols about a third of the time
+   * and from K + 3 about 85% of the time, so attempts at K would mostly be wasted).
+   */
+  readonly firstAttemptOverhead?: number;
 }
 
 /**
@@ -51,9 +58,12 @@ export class BlockDecoder {
    *   K * T; fewer drops the end of the last symbol, the object's padding), or a sink taking the
    *   source symbols one by one (then `result()` returns undefined). Default: a new K * T array.
    */
+  private readonly firstAttempt: number;
+
   protected constructor(
     private readonly code: FountainCode,
     private readonly what: string,
+    defaultFirstAttempt: number,
     sourceSymbols: number,
     symbolSize: number,
     options: BlockDecoderOptions,
@@ -66,6 +76,9 @@ export class BlockDecoder {
     const extra = options.maxExtraSymbols ?? 64;
     if (!Number.isInteger(extra) || extra < 0) throw new RangeError(`maxExtraSymbols = ${extra}: must be a non-negative integer`);
     this.maxSymbols = sourceSymbols + extra;
+    const first = options.firstAttemptOverhead ?? defaultFirstAttempt;
+    if (!Number.isInteger(first) || first < 0) throw new RangeError(`firstAttemptOverhead = ${first}: must be a non-negative integer`);
+    this.firstAttempt = Math.min(first, extra);
     this.sourceSlot = new Int32Array(sourceSymbols).fill(-1);
     if (output instanceof Uint8Array) {
       if (output.length > sourceSymbols * symbolSize) {
@@ -128,7 +141,7 @@ export class BlockDecoder {
       this.finish(undefined);
       return true;
     }
-    if (this.stored >= K) return this.tryDecode();
+    if (this.stored >= K + this.firstAttempt) return this.tryDecode();
     return false;
   }
 

@@ -113,6 +113,34 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
   }
 
+  // Union-find over columns, joined by the rows of degree two as they appear. Components are never
+  // split when rows leave: the sizes are upper bounds, good enough to rank candidates.
+  const ufParent = new Int32Array(L);
+  for (let c = 0; c < L; c++) ufParent[c] = c;
+  const ufSize = new Int32Array(L).fill(1);
+  const find = (c: number): number => {
+    let root = c;
+    while (ufParent[root] !== root) root = ufParent[root]!;
+    while (ufParent[c] !== root) {
+      const n = ufParent[c]!;
+      ufParent[c] = root;
+      c = n;
+    }
+    return root;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return;
+    if (ufSize[ra]! < ufSize[rb]!) {
+      ufParent[ra] = rb;
+      ufSize[rb]! += ufSize[ra]!;
+    } else {
+      ufParent[rb] = ra;
+      ufSize[ra]! += ufSize[rb]!;
+    }
+  };
+
   // Row degrees in the active part. Rows of degree one wait on a stack (checked when popped); rows
   // of degree two are kept in a set, for the RFC's choice when no row has degree one.
   const deg = new Int32Array(nRows);
@@ -135,6 +163,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
       else {
         twoA[r] = a;
         twoB[r] = c;
+        union(a, c);
         return;
       }
     }
@@ -173,44 +202,9 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     }
   };
 
-  // Union-find over columns for the r = 2 choice, reset lazily by stamp.
-  const ufParent = new Int32Array(L);
-  const ufSize = new Int32Array(L);
-  const ufStamp = new Int32Array(L);
-  let stamp = 0;
-  const find = (c: number): number => {
-    if (ufStamp[c] !== stamp) {
-      ufStamp[c] = stamp;
-      ufParent[c] = c;
-      ufSize[c] = 1;
-      return c;
-    }
-    let root = c;
-    while (ufParent[root] !== root) root = ufParent[root]!;
-    while (ufParent[c] !== root) {
-      const n = ufParent[c]!;
-      ufParent[c] = root;
-      c = n;
-    }
-    return root;
-  };
   // Among the rows with two active columns, one in the largest component of the graph they form
   // (columns as nodes, such rows as edges): RFC 6330 §5.4.2.2.
   const largestComponentRow = (): number => {
-    stamp++;
-    for (let i = 0; i < twoCount; i++) {
-      const r = twoRows[i]!;
-      const ra = find(twoA[r]!);
-      const rb = find(twoB[r]!);
-      if (ra === rb) continue;
-      if (ufSize[ra]! < ufSize[rb]!) {
-        ufParent[ra] = rb;
-        ufSize[rb]! += ufSize[ra]!;
-      } else {
-        ufParent[rb] = ra;
-        ufSize[ra]! += ufSize[rb]!;
-      }
-    }
     let best = -1;
     let bestSize = -1;
     for (let i = 0; i < twoCount; i++) {

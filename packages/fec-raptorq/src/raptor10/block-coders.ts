@@ -31,6 +31,6 @@ export class Raptor10BlockDecoder extends BlockDecoder {
    * @param output where to write the decoded block (see RaptorQBlockDecoder).
    */
   constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}, output?: Uint8Array | SourceBlockSink) {
-    super(raptor10Code(sourceSymbols), 'Raptor symbol', sourceSymbols, symbolSize, options, output);
+    super(raptor10Code(sourceSymbols), 'Raptor symbol', 3, sourceSymbols, symbolSize, options, output);
   }
 }

@@ -78,7 +78,19 @@ class HalfRows implements DenseRows {
       const k = colPivot[KS + h]!;
       if (k >= 0) program.xor(slots[h]!, pivotSlot[k]!);
     }
-    const chunkBits = Math.max(1, Math.ceil(H / Math.max(1, Math.round(Math.log2(KS) / 4))));
+    // Chunks: c chunks cost c additions per pivot plus w * 2^(w-1) per chunk of w bits.
+    let pivotsInRows = 0;
+    for (let j = 0; j < KS; j++) if (colPivot[j]! >= 0) pivotsInRows++;
+    let chunkBits = H;
+    let best = Infinity;
+    for (let c = 1; c <= H; c++) {
+      const w = Math.ceil(H / c);
+      const cost = c * pivotsInRows + c * w * 2 ** (w - 1);
+      if (cost < best) {
+        best = cost;
+        chunkBits = w;
+      }
+    }
     for (let lo = 0; lo < H; lo += chunkBits) {
       const width = Math.min(chunkBits, H - lo);
       const acc = new Int32Array(1 << width).fill(-1);

@@ -34,6 +34,6 @@ export class RaptorQBlockDecoder extends BlockDecoder {
    *   source symbols one by one (then `result()` returns undefined). Default: a new K * T array.
    */
   constructor(sourceSymbols: number, symbolSize: number, options: BlockDecoderOptions = {}, output?: Uint8Array | SourceBlockSink) {
-    super(raptorqCode(sourceSymbols), 'RaptorQ symbol', sourceSymbols, symbolSize, options, output);
+    super(raptorqCode(sourceSymbols), 'RaptorQ symbol', 0, sourceSymbols, symbolSize, options, output);
   }
 }
