@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RaptorQBlockDecoder, RaptorQBlockEncoder } from '@proto/fec-raptorq';
 import { decodingRates, type Coder } from './support/statistics.js';
 
-// The lean version of acceptance check 3: bench/raptorq-statistics.ts runs >= 2000 trials for
+// The lean version of acceptance check 3: bench/statistics.ts runs >= 2000 trials for
 // K = 10, 101, 1000 and 8192 (figures in the README). Fixed seeds keep this test deterministic.
 const raptorq: Coder = {
   encoder: (data, T) => new RaptorQBlockEncoder(data, T, { kernel: 'ts' }),
