@@ -156,11 +156,14 @@ export class ObjectDecoder {
   /** Symbols dropped: duplicates, for blocks already decoded, or beyond a block's memory bound. */
   dropped = 0;
 
+  /** Throws MalformedError for an object beyond `maxTransferLength` (default 1 GiB). */
   protected constructor(
     private readonly scheme: ObjectScheme,
     private readonly geometry: ObjectGeometry,
-    private readonly options: BlockDecoderOptions,
+    private readonly options: BlockDecoderOptions & { readonly maxTransferLength?: number },
   ) {
+    const max = options.maxTransferLength ?? 2 ** 30;
+    if (geometry.transferLength > max) throw new MalformedError(`${scheme.name} OTI`, 'F', geometry.transferLength, `exceeds maxTransferLength = ${max}`);
     this.layout = sourceBlockLayout(geometry.transferLength, geometry.symbolSize, geometry.sourceBlocks);
     this.subBlocking = new SubBlocking(partition(geometry.symbolSize / geometry.alignment, geometry.subBlocks), geometry.alignment);
     this.decoders = new Array<BlockDecoder | undefined>(geometry.sourceBlocks);

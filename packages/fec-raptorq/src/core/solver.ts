@@ -274,24 +274,27 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
   const words = (u + 31) >>> 5;
   const R = new Int32Array(Math.max(1, pivots * words));
   const pivotSlot = new Int32Array(pivots);
-  for (let k = 0; k < pivots; k++) {
-    const r = pivRow[k]!;
+  // Row r minus its pivoted columns other than `skip`: the bits over U go to out[base..], the
+  // symbol operations on the row's slot to the program.
+  const reduce = (r: number, skip: number, out: Int32Array, base: number): void => {
     const slot = rowSlot[r]!;
-    pivotSlot[k] = slot;
-    const base = k * words;
     for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
       const c = rowCols[e]!;
       const m = colPivot[c]!;
-      if (m === k) continue;
+      if (m === skip) continue;
       if (m >= 0) {
         const mb = m * words;
-        for (let w = 0; w < words; w++) R[base + w]! ^= R[mb + w]!;
+        for (let w = 0; w < words; w++) out[base + w]! ^= R[mb + w]!;
         program.xor(slot, pivotSlot[m]!);
       } else {
         const j = colU[c]!;
-        R[base + (j >>> 5)]! ^= 1 << (j & 31);
+        out[base + (j >>> 5)]! ^= 1 << (j & 31);
       }
     }
+  };
+  for (let k = 0; k < pivots; k++) {
+    pivotSlot[k] = rowSlot[pivRow[k]!]!;
+    reduce(pivRow[k]!, k, R, k * words);
   }
 
   const opsAt = [program.length];
@@ -304,21 +307,8 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     let q = 0;
     for (let r = 0; r < nRows; r++) {
       if (done[r] === 1) continue;
-      const slot = rowSlot[r]!;
-      bSlot[q] = slot;
-      const base = q * words;
-      for (let e = rowPtr[r]!; e < rowPtr[r + 1]!; e++) {
-        const c = rowCols[e]!;
-        const m = colPivot[c]!;
-        if (m >= 0) {
-          const mb = m * words;
-          for (let w = 0; w < words; w++) bits[base + w]! ^= R[mb + w]!;
-          program.xor(slot, pivotSlot[m]!);
-        } else {
-          const j = colU[c]!;
-          bits[base + (j >>> 5)]! ^= 1 << (j & 31);
-        }
-      }
+      bSlot[q] = rowSlot[r]!;
+      reduce(r, -2, bits, q * words);
       q++;
     }
   }

@@ -2,7 +2,6 @@ import type { BlockDecoderOptions } from '../core/block-decoder.js';
 import type { BlockCoderOptions } from '../core/block-encoder.js';
 import { ObjectDecoder, ObjectEncoder, type BlockLayout, type ObjectScheme } from '../core/object-coders.js';
 import { partition, partSize, partStart } from '../core/partition.js';
-import { MalformedError } from '../errors.js';
 import { Raptor10BlockDecoder, Raptor10BlockEncoder } from './block-coders.js';
 import { checkRaptor10Oti, encodeRaptor10Oti, type Raptor10Oti } from './oti.js';
 import { RAPTOR10_MAX_ESI, decodeRaptor10PayloadId, encodeRaptor10PayloadId } from './payload-id.js';
@@ -91,8 +90,6 @@ export class Raptor10Decoder extends ObjectDecoder {
   /** Throws MalformedError for an unusable OTI or one beyond `maxTransferLength`. */
   constructor(oti: Raptor10Oti, options: Raptor10DecoderOptions = {}) {
     checkRaptor10Oti(oti);
-    const max = options.maxTransferLength ?? 2 ** 30;
-    if (oti.transferLength > max) throw new MalformedError('Raptor OTI', 'F', oti.transferLength, `exceeds maxTransferLength = ${max}`);
     super(raptor10Scheme(options, oti), oti, options);
     this.oti = oti;
   }

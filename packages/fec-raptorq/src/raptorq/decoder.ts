@@ -1,6 +1,5 @@
 import type { BlockDecoderOptions } from '../core/block-decoder.js';
 import { ObjectDecoder } from '../core/object-coders.js';
-import { MalformedError } from '../errors.js';
 import type { RaptorQBlockDecoder } from './block-coders.js';
 import { raptorqScheme, type RaptorQObjectOptions } from './encoder.js';
 import { checkRaptorQOti, type RaptorQOti } from './oti.js';
@@ -23,8 +22,6 @@ export class RaptorQDecoder extends ObjectDecoder {
   /** Throws MalformedError for an unusable OTI or one beyond `maxTransferLength`. */
   constructor(oti: RaptorQOti, options: RaptorQDecoderOptions = {}) {
     checkRaptorQOti(oti);
-    const max = options.maxTransferLength ?? 2 ** 30;
-    if (oti.transferLength > max) throw new MalformedError('RaptorQ OTI', 'F', oti.transferLength, `exceeds maxTransferLength = ${max}`);
     super(raptorqScheme(options), oti, options);
     this.oti = oti;
   }
