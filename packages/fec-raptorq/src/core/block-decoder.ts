@@ -3,7 +3,7 @@ import { checkSymbolSize, type BlockCoderOptions } from './block-encoder.js';
 import type { FountainCode } from './code.js';
 import { Program, runProgram } from './program.js';
 import { SymbolSlab } from './slab.js';
-import { solve } from './solver.js';
+import { solve, type SolveStats } from './solver.js';
 import type { SourceBlockSink } from './subblocks.js';
 
 /** Options of a block decoder. */
@@ -58,7 +58,8 @@ export class BlockDecoder {
    *   K * T; fewer drops the end of the last symbol, the object's padding), or a sink taking the
    *   source symbols one by one (then `result()` returns undefined). Default: a new K * T array.
    */
-  private readonly firstAttempt: number;
+  /** Number of stored symbols at which to try decoding next. */
+  private nextAttempt: number;
 
   protected constructor(
     private readonly code: FountainCode,
@@ -78,7 +79,7 @@ export class BlockDecoder {
     this.maxSymbols = sourceSymbols + extra;
     const first = options.firstAttemptOverhead ?? defaultFirstAttempt;
     if (!Number.isInteger(first) || first < 0) throw new RangeError(`firstAttemptOverhead = ${first}: must be a non-negative integer`);
-    this.firstAttempt = Math.min(first, extra);
+    this.nextAttempt = sourceSymbols + Math.min(first, extra);
     this.sourceSlot = new Int32Array(sourceSymbols).fill(-1);
     if (output instanceof Uint8Array) {
       if (output.length > sourceSymbols * symbolSize) {
@@ -141,7 +142,7 @@ export class BlockDecoder {
       this.finish(undefined);
       return true;
     }
-    if (this.stored >= K + this.firstAttempt) return this.tryDecode();
+    if (this.stored >= this.nextAttempt) return this.tryDecode();
     return false;
   }
 
@@ -186,9 +187,12 @@ export class BlockDecoder {
       isis[r] = isi;
       slots[r++] = program.newSlot();
     }
-    const colSlot = solve(code.system(isis, slots, program), program);
+    const stats = { deficit: 0 } as SolveStats;
+    const colSlot = solve(code.system(isis, slots, program), program, stats);
     if (colSlot === undefined) {
+      // At least `deficit` more symbols are needed: no point trying before they are in.
       this.failedAttempts++;
+      this.nextAttempt = this.stored + Math.max(1, stats.deficit);
       return false;
     }
     // The missing source symbols, re-encoded from the intermediate symbols.

@@ -64,6 +64,8 @@ export interface SolveStats {
   denseUsed: boolean;
   /** Symbol operations recorded by each step: forward substitution, leftover rows, Schur elimination, dense rows, back substitution, final. */
   ops: number[];
+  /** After a failed solve: how many independent rows were missing (so at least this many more are needed). */
+  deficit: number;
 }
 
 /**
@@ -351,7 +353,10 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
   let denseUsed = false;
   if (rank < u) {
     const dense = sys.dense;
-    if (dense === undefined || dense.count < u - rank) return undefined;
+    if (dense === undefined || dense.count < u - rank) {
+      if (stats !== undefined) stats.deficit = u - rank - (dense?.count ?? 0);
+      return undefined;
+    }
     denseUsed = true;
     const ctx: SchurContext = { cols: L, u, words, uCols: uCols.subarray(0, u), colU, pivots, colPivot, pivotSlot, R };
     const { coef, slots } = dense.build(ctx, program);
@@ -377,8 +382,10 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
         program.mulAdd(slots[h]!, bSlot[pr]!, beta);
       }
     }
-    // Gauss-Jordan over GF(256) among the dense rows, on the remaining columns.
+    // Gauss-Jordan over GF(256) among the dense rows, on the remaining columns. A column without a
+    // pivot means the rows are not independent enough; the count of such columns is the deficit.
     const used = new Uint8Array(H);
+    let deficit = 0;
     for (let j = 0; j < u; j++) {
       if (uPivot[j]! >= 0) continue;
       let h = -1;
@@ -388,7 +395,10 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
           break;
         }
       }
-      if (h < 0) return undefined;
+      if (h < 0) {
+        deficit++;
+        continue;
+      }
       used[h] = 1;
       const hb = h * u;
       const inv = gfDiv(1, coef[hb + j]!);
@@ -410,6 +420,10 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
         program.mulAdd(slots[h2]!, slots[h]!, gamma);
       }
       xSlot[j] = slots[h]!;
+    }
+    if (deficit > 0) {
+      if (stats !== undefined) stats.deficit = deficit;
+      return undefined;
     }
   }
 
