@@ -3,7 +3,7 @@
 // >= 2000 trials per K. Each trial receives the symbols of random ESIs among 0..2K+19 in random
 // order (T = 4 bytes: the outcome depends only on the ESIs); the decoder tries from K symbols on.
 //
-//   pnpm exec tsx --conditions=@proto/source bench/statistics.ts [raptorq|raptor] [trials]
+//   pnpm exec tsx --conditions=@proto/source bench/statistics.ts [raptorq|raptor] [trials] [K,K,...]
 import { Raptor10BlockDecoder, Raptor10BlockEncoder, RaptorQBlockDecoder, RaptorQBlockEncoder } from '@proto/fec-raptorq';
 import { decodingRates, type Coder } from '../test/support/statistics.js';
 
@@ -17,7 +17,8 @@ const raptor: Coder = {
   encoder: (data, T) => new Raptor10BlockEncoder(data, T),
   decoder: (K, T) => new Raptor10BlockDecoder(K, T, { firstAttemptOverhead: 0, maxExtraSymbols: 16 }),
 };
-const [coder, sizes, extras] = scheme === 'raptor' ? [raptor, [10, 100, 1000, 8192], [0, 2, 5]] : [raptorq, [10, 101, 1000, 8192], [0, 1, 2]];
+const [coder, defaultSizes, extras] = scheme === 'raptor' ? [raptor, [10, 100, 1000, 8192], [0, 2, 5]] : [raptorq, [10, 101, 1000, 8192], [0, 1, 2]];
+const sizes = process.argv[4] === undefined ? defaultSizes : process.argv[4].split(',').map(Number);
 console.log(`${scheme}: ${trials} trials per K\n`);
 console.log(`| K | ${extras.map((h) => `decoded from K${h === 0 ? '' : ` + ${h}`}`).join(' | ')} |`);
 console.log(`|---|${extras.map(() => '---').join('|')}|`);

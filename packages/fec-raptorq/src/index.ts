@@ -1,7 +1,6 @@
 export { MalformedError, TruncatedError } from './errors.js';
 export { partition, type Partition } from './core/partition.js';
 export type { SourceBlock, SourceBlockSink } from './core/subblocks.js';
-export { TsSymbolKernel, type SymbolKernel } from './core/kernel.js';
 export {
   RAPTORQ_MAX_SOURCE_SYMBOLS,
   raptorqKPrime,
