@@ -62,8 +62,3 @@ export function galoisField(m: number): GaloisField {
   fields.set(m, f);
   return f;
 }
-
-/** a·b in the field. */
-export function fieldMul(f: GaloisField, a: number, b: number): number {
-  return a === 0 || b === 0 ? 0 : f.exp[f.log[a]! + f.log[b]!]!;
-}

@@ -56,21 +56,9 @@ async function runFor(fn: () => unknown, minMs: number, maxIterations: number): 
   return { iterations, ms: elapsed };
 }
 
-/** Measures one case: warm-up, then the best of several timed rounds. */
-export async function measure(c: BenchCase, options: MeasureOptions = {}): Promise<Measurement> {
-  const minTimeMs = options.minTimeMs ?? 1000;
-  const maxIterations = options.maxIterations ?? 1e7;
-  const warmupMs = options.warmupMs ?? 200;
-  const rounds = Math.max(1, options.rounds ?? 3);
-  const setupResult = c.setup?.();
-  if (setupResult instanceof Promise) await setupResult;
-  await runFor(c.fn, warmupMs, maxIterations);
-  let best: { iterations: number; ms: number } | undefined;
-  for (let r = 0; r < rounds; r++) {
-    const res = await runFor(c.fn, minTimeMs / rounds, Math.max(1, Math.floor(maxIterations / rounds)));
-    if (best === undefined || res.ms / res.iterations < best.ms / best.iterations) best = res;
-  }
-  const b = best!;
+type Round = { iterations: number; ms: number };
+
+function toMeasurement(c: BenchCase, b: Round): Measurement {
   const ops = b.iterations * (c.ops ?? 1);
   const seconds = b.ms / 1000;
   return {
@@ -81,4 +69,36 @@ export async function measure(c: BenchCase, options: MeasureOptions = {}): Promi
     opsPerSecond: ops / seconds,
     bytesPerSecond: c.bytes === undefined ? undefined : (c.bytes * b.iterations) / seconds,
   };
+}
+
+/**
+ * Measures several cases with their timed rounds interleaved (a round of each case in turn), so that
+ * a machine whose speed drifts during the run affects every case alike; the best round of each case
+ * is kept. Each case is set up and warmed up first.
+ */
+export async function measureInterleaved(cases: readonly BenchCase[], options: MeasureOptions = {}): Promise<Measurement[]> {
+  const minTimeMs = options.minTimeMs ?? 1000;
+  const maxIterations = options.maxIterations ?? 1e7;
+  const warmupMs = options.warmupMs ?? 200;
+  const rounds = Math.max(1, options.rounds ?? 3);
+  for (const c of cases) {
+    const setupResult = c.setup?.();
+    if (setupResult instanceof Promise) await setupResult;
+    await runFor(c.fn, warmupMs, maxIterations);
+  }
+  const best: (Round | undefined)[] = cases.map(() => undefined);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, c] of cases.entries()) {
+      const res = await runFor(c.fn, minTimeMs / rounds, Math.max(1, Math.floor(maxIterations / rounds)));
+      const b = best[i];
+      if (b === undefined || res.ms / res.iterations < b.ms / b.iterations) best[i] = res;
+    }
+  }
+  return cases.map((c, i) => toMeasurement(c, best[i]!));
+}
+
+/** Measures one case: warm-up, then the best of several timed rounds. */
+export async function measure(c: BenchCase, options: MeasureOptions = {}): Promise<Measurement> {
+  const [m] = await measureInterleaved([c], options);
+  return m!;
 }

@@ -1,4 +1,4 @@
-import { measure, type BenchCase, type MeasureOptions } from './measure.js';
+import { measureInterleaved, type BenchCase, type MeasureOptions } from './measure.js';
 import { formatTable, ratioOf, type ResultRow, type ThroughputUnit } from './table.js';
 
 /** A table row: our case, and optionally the anchor it is compared with. */
@@ -17,7 +17,7 @@ export interface RunBenchOptions extends MeasureOptions {
 }
 
 /**
- * Measures every row (ours, then the anchor, in the same process) and prints one table row per case
+ * Measures every row (ours and the anchor alternating round by round, in one process) and prints one table row per case
  * with our throughput, the anchor's throughput and their ratio. Set BENCH_QUICK=1 for a short run and
  * BENCH_JSON=1 to also print one JSON line per row.
  */
@@ -26,9 +26,9 @@ export async function runBench(title: string, rows: readonly BenchRow[], options
   const opts: MeasureOptions = quick ? { ...options, minTimeMs: Math.min(options.minTimeMs ?? 1000, 150), warmupMs: 30, rounds: 1 } : options;
   const results: ResultRow[] = [];
   for (const row of rows) {
-    const ours = await measure(row.ours, opts);
-    const anchor = row.anchor === undefined ? undefined : await measure(row.anchor, opts);
-    results.push({ name: row.name ?? row.ours.name, ours, anchorName: row.anchor?.name, anchor });
+    // Ours and the anchor alternate round by round, so load changes during the run hit both alike.
+    const [ours, anchor] = await measureInterleaved(row.anchor === undefined ? [row.ours] : [row.ours, row.anchor], opts);
+    results.push({ name: row.name ?? row.ours.name, ours: ours!, anchorName: row.anchor?.name, anchor });
   }
   const unit = options.unit ?? (rows.some((r) => r.ours.bytes !== undefined) ? 'MB/s' : 'ops/s');
   if (options.print !== false) {

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // proto-bench [files...]: runs each benchmark file (default: bench/*.bench.ts of the current package)
 // in its own Node process, against TypeScript sources via tsx and the "@proto/source" condition.
+// Plain JavaScript on purpose: pnpm links this bin at install time, before anything is built.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 let files = args.filter((a) => !a.startsWith('-'));
 if (files.length === 0) {
   const dir = 'bench';
-  files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => join(dir, f)) : [];
+  files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.bench.ts'))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 }
 if (files.length === 0) {
   console.log('proto-bench: no bench/*.bench.ts files here');

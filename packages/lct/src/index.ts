@@ -1,0 +1,72 @@
+export {
+  CENC_DEFLATE,
+  CENC_GZIP,
+  CENC_NULL,
+  CENC_ZLIB,
+  FEC_NO_CODE,
+  FEC_RAPTOR,
+  FEC_RAPTORQ,
+  FEC_RS_GF28,
+  FEC_RS_GF2M,
+  FEC_SMALL_BLOCK_SYSTEMATIC,
+  FLUTE_VERSION,
+  HET_AUTH,
+  HET_CENC,
+  HET_FDT,
+  HET_FTI,
+  HET_NOP,
+  HET_TIME,
+  HET_TOL24,
+  HET_TOL48,
+  LCT_VERSION,
+  LCT_VERSION_2,
+  TOI_FDT,
+  isSupportedFecEncodingId,
+  type FecEncodingId,
+} from './constants.js';
+export { MalformedError, TruncatedError } from './errors.js';
+export { NTP_UNIX_OFFSET_SECONDS, ntpToUnixMs, unixMsToNtp, type NtpTime } from './ntp.js';
+export {
+  decodeFti,
+  encodeFti,
+  ftiBodyLength,
+  type Fti,
+  type FtiCodecOptions,
+  type NoCodeFti,
+  type RaptorFti,
+  type RaptorFtiLayout,
+  type RaptorQFti,
+  type RsGf28Fti,
+  type RsGf2mFti,
+  type SmallBlockSystematicFti,
+} from './fti.js';
+export { DEFAULT_RS_M, decodeFecPayloadId, encodeFecPayloadId, fecPayloadIdLength, type FecPayloadId } from './payload-id.js';
+export {
+  findExtension,
+  type ExtAuth,
+  type ExtCenc,
+  type ExtFdt,
+  type ExtFti,
+  type ExtNop,
+  type ExtRaw,
+  type ExtTime,
+  type ExtTol24,
+  type ExtTol48,
+  type KnownExtensions,
+  type LctExtension,
+} from './extensions.js';
+export { resolveFecId, type CodepointToFecId, type FecIdOptions } from './options.js';
+export {
+  decodeLctHeader,
+  encodeLctHeader,
+  encodeLctHeaderInto,
+  lctHeaderLength,
+  type CciBits,
+  type LctDecodeOptions,
+  type LctEncodeOptions,
+  type LctHeader,
+  type LctHeaderInit,
+  type ToiBits,
+  type TsiBits,
+} from './header.js';
+export { alcPacketLength, decodeAlcPacket, encodeAlcPacket, encodeAlcPacketInto, type AlcOptions, type AlcPacket, type AlcPacketInit } from './alc.js';

@@ -1,0 +1,1 @@
+export { describeExtension, dissect, formatTable, summarize, type Row } from './dissect.js';
