@@ -32,11 +32,6 @@ export function gfDiv(a: number, b: number): number {
   return OCT_EXP[OCT_LOG[a]! - OCT_LOG[b]! + 255]!;
 }
 
-/** alpha^i for any i >= 0. */
-export function gfAlphaPow(i: number): number {
-  return OCT_EXP[i % 255]!;
-}
-
 let mulTable: Uint8Array | undefined;
 
 /** The full 256 x 256 product table: `table[(c << 8) | x] = c * x`. Built on first use (64 KiB). */

@@ -95,12 +95,6 @@ export class Program {
     this.init[slot] = o;
   }
 
-  /** The slot that holds `slot`'s current value: itself, or the read-only slot it still aliases. */
-  resolve(slot: number): number {
-    const i = this.init[slot]!;
-    return i >= 0 ? i : slot;
-  }
-
   /**
    * A slot from which `slot`'s final value can be read after the program ran: the read-only slot it
    * aliases, or itself (cleared by the program if it is still zero).
@@ -113,11 +107,6 @@ export class Program {
       this.init[slot] = OWN;
     }
     return slot;
-  }
-
-  /** True if the slot is known to hold zero at this point of the program. */
-  isZero(slot: number): boolean {
-    return this.init[slot] === ZERO;
   }
 
   /** Makes `dst` own its content before it is modified; false if it is zero. */
@@ -197,7 +186,7 @@ export class Program {
   }
 
   /**
-   * Removes every operation whose result cannot reach one of `outputs` (resolved slots) at the end
+   * Removes every operation whose result cannot reach one of `outputs` (materialized slots) at the end
    * of the program (backward liveness). Returns the number of operations removed.
    */
   prune(outputs: Iterable<number>): number {
