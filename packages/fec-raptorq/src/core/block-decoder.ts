@@ -10,15 +10,16 @@ import type { SourceBlockSink } from './subblocks.js';
 export interface BlockDecoderOptions extends BlockCoderOptions {
   /**
    * Symbols kept beyond K while decoding keeps failing (default 64). The decoder stores at most
-   * K + this many symbols, which bounds its memory; a failure after K + h symbols has probability
-   * about 256^-(h+1) (RFC 6330 §5.4.1).
+   * K + this many symbols, which bounds its memory. A RaptorQ failure after K + h symbols has
+   * probability about 256^-(h+1) (RFC 6330 §5.4.1); Raptor, a binary code, needs up to about
+   * K + 20 for large K.
    */
   readonly maxExtraSymbols?: number;
   /**
    * Symbols beyond K to wait for before the first decode attempt; after a failed attempt the
-   * decoder tries again on each new symbol. Default: 0 for RaptorQ (99% of blocks decode from K
-   * symbols), 3 for Raptor (whose binary code decodes from K symbols about a third of the time
-   * and from K + 3 about 85% of the time, so attempts at K would mostly be wasted).
+   * decoder waits for as many new symbols as independent rows were missing. Default: 0 for
+   * RaptorQ (99.5% of blocks decode from K symbols), 3 for Raptor (which decodes from K symbols
+   * for at most a quarter of the blocks, so attempts at K would mostly be wasted).
    */
   readonly firstAttemptOverhead?: number;
 }
@@ -103,7 +104,8 @@ export class BlockDecoder {
 
   /**
    * Adds the symbol of `esi` (exactly T bytes; copied). Returns true once the block is complete.
-   * Throws MalformedError for an ESI outside 0..2^24-1 or a symbol of the wrong length.
+   * Throws MalformedError for an ESI outside the scheme's range (RaptorQ 0..2^24-1, Raptor
+   * 0..65535) or a symbol of the wrong length.
    */
   push(esi: number, symbol: Uint8Array): boolean {
     const max = this.code.maxEsi;
