@@ -62,4 +62,6 @@ export {
   Raptor10Encoder,
   type Raptor10DecoderOptions,
   type Raptor10ObjectOptions,
+  ypoBlockLayout,
 } from './raptor10/object-coders.js';
+export type { BlockLayout } from './core/object-coders.js';

@@ -12,6 +12,7 @@ import {
   deriveRaptor10Oti,
   encodeRaptor10Oti,
   encodeRaptor10PayloadId,
+  ypoBlockLayout,
   type Raptor10Oti,
 } from '@proto/fec-raptorq';
 import { Program } from '../src/core/program.js';
@@ -195,5 +196,20 @@ describe('Raptor coders', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('ypoBlockLayout at block level', () => {
+  it('cuts like the object coders and is undefined for full blocks', () => {
+    const bytes = xorshiftBytes(1000);
+    expect(ypoBlockLayout(xorshiftBytes(640), 10, 64)).toBeUndefined();
+    const layout = ypoBlockLayout(bytes, 16, 64)!;
+    expect(layout.symbolSize).toBe(63); // 1000 = 8 * 63 + 8 * 62
+    const enc = new Raptor10BlockEncoder(layout.source, layout.symbolSize);
+    const out = new Uint8Array(1000);
+    const sink = ypoBlockLayout(out, 16, 64)!.sink;
+    const dec = new Raptor10BlockDecoder(16, layout.symbolSize, {}, sink);
+    for (let esi = 3; esi < 60 && !dec.complete; esi++) dec.push(esi, enc.symbol(esi));
+    expect(hex(out)).toBe(hex(bytes));
   });
 });

@@ -17,8 +17,13 @@ export interface Raptor10ObjectOptions extends BlockCoderOptions {
   readonly ypoLastBlock?: boolean;
 }
 
-/** The ypo cut of a block of B bytes into K symbols of ceil(B/K) bytes. */
-function ypoLayout(bytes: Uint8Array, K: number, T: number): BlockLayout | undefined {
+/**
+ * ypo's cut of a block of B = `bytes.length` bytes into K symbols of ceil(B/K) bytes (Partition[B,
+ * K], larger pieces first, each zero padded to ceil(B/K)), or undefined when B = K * T and the cut
+ * is RFC 5053's. For block-level use: give `source` to a `Raptor10BlockEncoder`, or `sink` to a
+ * `Raptor10BlockDecoder`, with `symbolSize` as T.
+ */
+export function ypoBlockLayout(bytes: Uint8Array, K: number, T: number): BlockLayout | undefined {
   const B = bytes.length;
   if (B === K * T) return undefined;
   const pieces = partition(B, K);
@@ -51,7 +56,7 @@ function raptor10Scheme(options: Raptor10ObjectOptions, oti: Raptor10Oti): Objec
     decodePayloadId: (packet) => decodeRaptor10PayloadId(packet),
     blockEncoder: (source, T, o) => new Raptor10BlockEncoder(source, T, o),
     blockDecoder: (K, T, o, output) => new Raptor10BlockDecoder(K, T, o, output),
-    ...(options.ypoLastBlock === true ? { layout: ypoLayout } : {}),
+    ...(options.ypoLastBlock === true ? { layout: ypoBlockLayout } : {}),
   };
 }
 
