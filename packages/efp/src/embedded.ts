@@ -27,6 +27,19 @@ export interface EmbeddedData {
   readonly payload: Uint8Array;
 }
 
+/** Options of `extractEmbeddedData`. */
+export interface ExtractEmbeddedDataOptions {
+  /**
+   * Most records accepted in one frame. Default 1024: senders put a handful in front of a payload,
+   * and every record costs an object and a view, so a frame of 4-byte records must not cost 40 times
+   * its size in memory.
+   */
+  readonly maxRecords?: number;
+}
+
+/** Default of `ExtractEmbeddedDataOptions.maxRecords`. */
+export const EFP_MAX_EMBEDDED_RECORDS = 1024;
+
 /** Bytes the records take in front of the payload. */
 export function embeddedDataLength(records: readonly EmbeddedRecord[]): number {
   let n = 0;
@@ -60,13 +73,17 @@ export function encodeEmbeddedData(records: readonly EmbeddedRecord[], payload: 
 
 /**
  * Splits a superframe sent with EFP_FLAG_EMBEDDED into its records and payload (zero-copy views).
- * Throws MalformedError for an illegal record type 0, TruncatedError when a record runs past the end.
- * An empty payload after the last record is accepted (the reference's extractor rejects it).
+ * Throws MalformedError for an illegal record type 0 or more than `maxRecords` records (default
+ * 1024), TruncatedError when a record runs past the end. An empty payload after the last record is
+ * accepted (the reference's extractor rejects it).
  */
-export function extractEmbeddedData(frame: Uint8Array): EmbeddedData {
+export function extractEmbeddedData(frame: Uint8Array, options: ExtractEmbeddedDataOptions = {}): EmbeddedData {
+  const maxRecords = options.maxRecords ?? EFP_MAX_EMBEDDED_RECORDS;
+  if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) throw new RangeError(`maxRecords must be a positive integer, got ${String(maxRecords)}`);
   const records: EmbeddedRecord[] = [];
   let o = 0;
   for (;;) {
+    if (records.length === maxRecords) throw new MalformedError('embedded record count', o, records.length, `more than maxRecords = ${maxRecords} records`);
     if (frame.length - o < EFP_EMBEDDED_HEADER_SIZE) {
       throw new TruncatedError('embedded record header', o, EFP_EMBEDDED_HEADER_SIZE, frame.length - o);
     }

@@ -41,11 +41,13 @@ export {
   type EfpType3Packet,
 } from './packet.js';
 export {
+  EFP_MAX_EMBEDDED_RECORDS,
   embeddedDataLength,
   encodeEmbeddedData,
   extractEmbeddedData,
   type EmbeddedData,
   type EmbeddedRecord,
+  type ExtractEmbeddedDataOptions,
 } from './embedded.js';
 export { EFP_IN_PLACE_HEADROOM, EfpSender, type EfpEmit, type EfpFrameOptions, type EfpSenderOptions } from './sender.js';
 export {

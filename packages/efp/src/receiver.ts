@@ -12,6 +12,8 @@ import {
 import { readU16, readU32, readU64 } from './le.js';
 import { Slab } from './slab.js';
 
+const EMPTY = new Uint8Array(0);
+
 /** A reassembled superframe, as the reference receiver delivers it. */
 export interface Superframe {
   /** The frame's bytes. Owned by the caller; missing regions of a broken frame are zeros. */
@@ -109,11 +111,12 @@ interface Bucket {
   /** Payload bytes per Type 1 (0 while unknown, for a single-packet frame). */
   readonly fragSize: number;
   readonly deadline: number;
-  readonly data: Uint8Array;
+  /** The frame's memory; dropped (EMPTY) when the frame is released, delivered or not. */
+  data: Uint8Array;
   /** Accounted bytes (data capacity + bitmap). */
   readonly cost: number;
-  /** One bit per fragment index (undefined for single-packet frames). */
-  readonly seen: Uint8Array | undefined;
+  /** One bit per fragment index (undefined for single-packet frames, and once released). */
+  seen: Uint8Array | undefined;
   size: number;
   received: number;
   flags: number;
@@ -186,6 +189,8 @@ export class EfpReceiver {
   /** Frames in flight by creation, hence by deadline while `now` does not go backwards. */
   #byDeadline: (Bucket | undefined)[] = [];
   #deadlineHead = 0;
+  /** Frames released since `#byDeadline` was last compacted (they may still sit in it). */
+  #releasedSinceCompaction = 0;
   /** Complete frames waiting for `poll` (no-HOL mode). */
   #complete: Bucket[] = [];
   #queue: Superframe[] = [];
@@ -515,11 +520,24 @@ export class EfpReceiver {
     if (a[lo] === b) a.splice(lo, 1);
   }
 
+  /**
+   * Ends a frame in flight and lets go of its memory at once: `#byDeadline` and `#complete` may keep
+   * the bucket until its turn comes, but not its data, and `#byDeadline` is compacted once released
+   * frames make up most of it, so memory stays within the limits whatever a peer sends.
+   */
   #release(b: Bucket): void {
     b.done = true;
+    b.data = EMPTY;
+    b.seen = undefined;
     this.#buffered -= b.cost;
     this.#slots[b.sfn & EFP_SLOT_MASK] = undefined;
     this.#removeActive(b);
+    const queued = this.#byDeadline.length - this.#deadlineHead;
+    if (++this.#releasedSinceCompaction > 1024 && 2 * this.#releasedSinceCompaction > queued) {
+      this.#byDeadline = this.#byDeadline.slice(this.#deadlineHead).filter((q) => !q!.done);
+      this.#deadlineHead = 0;
+      this.#releasedSinceCompaction = 0;
+    }
   }
 
   #discard(b: Bucket): void {
@@ -528,10 +546,10 @@ export class EfpReceiver {
   }
 
   #deliver(b: Bucket): void {
-    this.#release(b);
     const broken = b.received !== b.of + 1;
     if (broken && this.#allocate !== undefined) this.#zeroMissing(b);
     const data = b.size === b.data.length ? b.data : b.data.subarray(0, b.size);
+    this.#release(b);
     const frame: Superframe = {
       data,
       size: data.length,

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  EFP_EMBEDDED_LAST,
   EFP_FLAG_EMBEDDED,
   EfpContent,
+  EfpEmbeddedType,
   MalformedError,
   TruncatedError,
   decodeEfpPacket,
@@ -196,6 +198,18 @@ describe('embedded data', () => {
         expect(payload).toEqual(body);
       }),
     );
+  });
+
+  it('caps the number of records, so a hostile frame cannot cost more than its own size', () => {
+    // A frame of 4-byte empty records, the last one flagged: 2,048 records.
+    const frame = new Uint8Array(2048 * 4);
+    for (let o = 0; o < frame.length; o += 4) frame[o] = EfpEmbeddedType.privateData;
+    frame[frame.length - 4] = EfpEmbeddedType.privateData | EFP_EMBEDDED_LAST;
+    expect(() => extractEmbeddedData(frame)).toThrow(expect.objectContaining({ name: 'MalformedError', what: 'embedded record count', offset: 1024 * 4 }));
+    expect(extractEmbeddedData(frame, { maxRecords: 2048 }).records).toHaveLength(2048);
+    expect(() => extractEmbeddedData(frame, { maxRecords: 2047 })).toThrow(MalformedError);
+    expect(extractEmbeddedData(frame.subarray(frame.length - 4 * 1024)).records).toHaveLength(1024); // the default, exactly
+    expect(() => extractEmbeddedData(frame, { maxRecords: 0 })).toThrow(RangeError);
   });
 
   it('rejects illegal records with typed errors', () => {

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   EFP_FLAG_EMBEDDED,
@@ -420,6 +422,46 @@ describe('EfpReceiver: numbering, duplicates, slots and limits', () => {
     const huge = encodeEfpPacket({ type: 1, flags: 0, streamId: 1, superFrameNo: 1, fragmentNo: 0, ofFragmentNo: 65535, payload: new Uint8Array(1448) });
     expect(r.push(huge, 0)).toBe('overLimit');
     expect(r.bufferedBytes).toBe(0);
+  });
+
+  it('frees the memory of a discarded frame at once, even while an older frame is in flight', async () => {
+    // Hostile pairs: a Type 1 that claims a large frame, then a fragment that contradicts it. Each
+    // frame is discarded (and no longer counted in bufferedBytes); its memory must go with it, not
+    // stay referenced until the oldest frame in flight reaches its deadline.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const live: WeakRef<Uint8Array>[] = [];
+    const r = new EfpReceiver({
+      timeoutMs: 10_000,
+      maxFrameSize: 1 << 20,
+      maxBufferedBytes: 4 << 20,
+      allocate: (size) => {
+        const m = new Uint8Array(size);
+        live.push(new WeakRef(m));
+        return m;
+      },
+    });
+    const fragment = (sfn: number, of: number): Uint8Array =>
+      encodeEfpPacket({ type: 1, flags: 0, streamId: 1, superFrameNo: sfn, fragmentNo: 0, ofFragmentNo: of, payload: new Uint8Array(100) });
+    const [head] = packFrames(sender(8000), [2 * T1 + 10]);
+    expect(r.push(head!.packets[0]!, 0)).toBe('accepted'); // the oldest frame: in flight throughout
+    for (let i = 1; i <= 3000; i++) {
+      const sfn = (8000 + i) & 0xffff;
+      expect(r.push(fragment(sfn, 1000), 1)).toBe('accepted'); // 100 kB each
+      expect(r.push(fragment(sfn, 999), 1)).toBe('inconsistent');
+      expect(r.poll(1)).toEqual([]);
+    }
+    expect(r.stats.framesDiscarded).toBe(3000);
+    expect(r.bufferedBytes).toBeLessThan(4 * T1);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(live.filter((w) => w.deref() !== undefined).length).toBe(1); // the head's
+    // The head frame still completes intact.
+    pushAll(r, head!.packets.slice(1), 2);
+    const [got] = r.poll(2);
+    expect(got?.broken).toBe(false);
+    expect(same(got!.data, head!.payload)).toBe(true);
+    expect(r.framesInFlight).toBe(0);
   });
 
   it('zeroes the missing regions of broken frames built in recycled memory', () => {

@@ -137,6 +137,29 @@ describe('EXT_FTI codecs', () => {
     expect([0, 1, 2, 5, 6, 129].map(ftiBodyLength)).toEqual([14, 14, 14, 10, 14, 14]);
   });
 
+  it('read both Raptor (FEC ID 1) layouts, in an ALC packet, only with the matching option', () => {
+    // Hand-assembled from the figures: RFC 5053 §3.2.2 Figure 2 (F 48 bits, reserved 16, T 16)
+    // followed by §3.2.3 Figure 3 (Z 16, N 8, Al 8): HEL 4, no padding.
+    const rfc = { fecEncodingId: 1, transferLength: 0x123456789abc, symbolLength: 1400, sourceBlocks: 0x0102, subBlocks: 2, alignment: 4 } as const;
+    const rfcExt = '4004' + '123456789abc' + '0000' + '0578' + '0102' + '02' + '04';
+    // ypo/flute 1.x (src/common/alccodec/alcraptor.rs): F 40 bits, reserved 8, T 16, Z 16, N 8, Al 8, 16 bits of padding.
+    const ypo = { ...rfc, transferLength: 0x3456789abc } as const;
+    const ypoExt = '4004' + '3456789abc' + '00' + '0578' + '0102' + '02' + '04' + '0000';
+    const packet = (ext: string): Uint8Array => hex('10 a0 08 01' + '00000000' + '00000001' + '00000002' + ext + '0003 0004' + 'ee');
+    const fti = (bytes: Uint8Array, options = {}): unknown => (decodeAlcPacket(bytes, options).header.extensions[0] as { fti: unknown }).fti;
+
+    expect(fti(packet(rfcExt), { raptorFtiLayout: 'rfc5053' })).toEqual(rfc);
+    expect(fti(packet(ypoExt))).toEqual(ypo);
+    expect(fti(packet(ypoExt), { raptorFtiLayout: 'ypo-flute' })).toEqual(ypo);
+    expect(decodeAlcPacket(packet(rfcExt), { raptorFtiLayout: 'rfc5053' }).payloadId).toEqual({ sbn: 3, esi: 4 });
+    // Both are 14-byte bodies: read with the other layout, the fields shift rather than fail.
+    expect(fti(packet(rfcExt))).toMatchObject({ transferLength: 0x123456789a, symbolLength: 0, sourceBlocks: 0x0578 });
+    expect(fti(packet(ypoExt), { raptorFtiLayout: 'rfc5053' })).toMatchObject({ transferLength: 0x3456789abc00, symbolLength: 0x0102 });
+    // And each layout re-encodes to its own bytes.
+    expect(toHex(encodeAlcPacket(decodeAlcPacket(packet(rfcExt), { raptorFtiLayout: 'rfc5053' }), { raptorFtiLayout: 'rfc5053' }))).toBe(toHex(packet(rfcExt)));
+    expect(toHex(encodeAlcPacket(decodeAlcPacket(packet(ypoExt))))).toBe(toHex(packet(ypoExt)));
+  });
+
   it('read m = 0 as 8 and G = 0 as 1 for FEC ID 2 (RFC 5510 §4.2)', () => {
     expect(decodeFti(2, hex('000000000001 0000 0003 0004 0005'))).toMatchObject({ m: 8, g: 1 });
     expect(thrown(() => decodeFti(2, hex('000000000001 1100 0003 0004 0005')))).toMatchObject({ name: 'MalformedError', field: 'EXT_FTI m', value: 17 });
