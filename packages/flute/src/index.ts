@@ -25,6 +25,7 @@ export { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink
 export { contentLocationToPath, type SafePathOptions } from './path.js';
 export { BlockLayout, makeOti, repairCount, type BlockDecoder, type BlockEncoder, type FecParameters, type FecScheme, type Oti } from './fec/scheme.js';
 export { NoCodeScheme } from './fec/no-code.js';
+export { RaptorQScheme, RaptorScheme } from './fec/fountain.js';
 export { ReedSolomonScheme, type ReedSolomonVariant } from './fec/reed-solomon.js';
 export { FecRegistry, type FecRegistryOptions } from './fec/registry.js';
 export * from './sim/index.js';

@@ -1,3 +1,4 @@
+import { RaptorQScheme, RaptorScheme } from '../src/fec/fountain.js';
 import { NoCodeScheme } from '../src/fec/no-code.js';
 import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
 import { fecCompliance } from './support/fec-compliance.js';
@@ -23,3 +24,20 @@ for (const m of [4, 8, 16]) {
     overhead: 0,
   });
 }
+fecCompliance({ name: 'RaptorQ (6)', scheme: new RaptorQScheme(), params: { symbolLength: 64, maxSourceBlockLength: 100, repair: { percent: 30 } }, sizes, overhead: 2 });
+fecCompliance({
+  name: 'RaptorQ (6), Z > 1 and N = 4 sub-blocks, Al = 8',
+  scheme: new RaptorQScheme(),
+  params: { symbolLength: 64, maxSourceBlockLength: 40, repair: { symbols: 12 }, subBlocks: 4, alignment: 8 },
+  sizes,
+  overhead: 2,
+});
+fecCompliance({ name: 'Raptor (1)', scheme: new RaptorScheme(), params: { symbolLength: 64, maxSourceBlockLength: 100, repair: { percent: 30 } }, sizes: sizes.filter((n) => n >= 16), overhead: 10 });
+fecCompliance({
+  name: 'Raptor (1), Z > 1 and N = 2 sub-blocks',
+  scheme: new RaptorScheme(),
+  params: { symbolLength: 64, maxSourceBlockLength: 40, repair: { symbols: 12 }, subBlocks: 2 },
+  sizes: sizes.filter((n) => n >= 16),
+  // Raptor's failure probability falls more slowly with overhead than RaptorQ's (RFC 5053 §5.5).
+  overhead: 10,
+});

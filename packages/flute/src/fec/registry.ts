@@ -1,4 +1,5 @@
 import type { MatrixConvention } from '@proto/fec-rs';
+import { RaptorQScheme, RaptorScheme } from './fountain.js';
 import { NoCodeScheme } from './no-code.js';
 import { ReedSolomonScheme } from './reed-solomon.js';
 import type { FecScheme } from './scheme.js';
@@ -17,7 +18,7 @@ export class FecRegistry {
 
   constructor(options: FecRegistryOptions = {}) {
     const matrix = options.rsMatrix ?? 'rfc5510';
-    for (const s of [new NoCodeScheme(), new ReedSolomonScheme(2, { matrix }), new ReedSolomonScheme(5, { matrix }), new ReedSolomonScheme(129, { matrix })]) {
+    for (const s of [new NoCodeScheme(), new RaptorScheme(), new ReedSolomonScheme(2, { matrix }), new ReedSolomonScheme(5, { matrix }), new RaptorQScheme(), new ReedSolomonScheme(129, { matrix })]) {
       this.#schemes.set(s.fecEncodingId, s);
     }
     for (const s of options.schemes ?? []) this.#schemes.set(s.fecEncodingId, s);
