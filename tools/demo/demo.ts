@@ -1,4 +1,4 @@
-// pnpm demo [--files N] [--min BYTES] [--max BYTES] [--fec NAME] [--repair R] [--loss P] [--bitrate RATE] [--dir DIR]
+// pnpm demo [--files N] [--min BYTES] [--max BYTES] [--fec NAME] [--repair R] [--block-length K] [--loss P] [--bitrate RATE] [--dir DIR]
 // FLUTE end to end: sample files from a `flute send` process to a `flute receive` process over
 // loopback multicast (239.255.77.1, interface 127.0.0.1, TTL 1) through 10% injected loss, RaptorQ
 // with 15% repair, every MD5 checked. Exits 0 only if every file arrived intact.
@@ -14,6 +14,7 @@ const { values: v } = parseArgs({
     max: { type: 'string' },
     fec: { type: 'string' },
     repair: { type: 'string' },
+    'block-length': { type: 'string' },
     loss: { type: 'string' },
     bitrate: { type: 'string' },
     dir: { type: 'string' },
@@ -21,7 +22,7 @@ const { values: v } = parseArgs({
   },
 });
 if (v.help === true) {
-  console.log('usage: pnpm demo [--files 20] [--min 1024] [--max 8388608] [--fec raptorq] [--repair 15%] [--loss 0.1] [--bitrate 200M] [--dir DIR]');
+  console.log('usage: pnpm demo [--files 20] [--min 1024] [--max 8388608] [--fec raptorq] [--repair 15%] [--block-length 1024] [--loss 0.1] [--bitrate 200M] [--dir DIR]');
   process.exit(0);
 }
 const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
@@ -34,6 +35,7 @@ const result = await runFluteDemo({
   ...(v.max === undefined ? {} : { maxBytes: num(v.max)! }),
   ...(v.fec === undefined ? {} : { fec: v.fec }),
   ...(v.repair === undefined ? {} : { repair: v.repair }),
+  ...(v['block-length'] === undefined ? {} : { blockLength: num(v['block-length'])! }),
   ...(v.loss === undefined ? {} : { loss: num(v.loss)! }),
   ...(v.bitrate === undefined ? {} : { bitrate: v.bitrate }),
 });

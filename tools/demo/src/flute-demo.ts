@@ -24,6 +24,8 @@ export interface FluteDemoOptions {
   readonly fec?: string;
   /** `flute send --repair` (default 15%). */
   readonly repair?: string;
+  /** `flute send --block-length`, source symbols per block (default 1024). */
+  readonly blockLength?: number;
   /** Random loss injected at the receiver (default 0.1). */
   readonly loss?: number;
   /** `flute send --bitrate` (default 200M). */
@@ -140,6 +142,7 @@ export async function runFluteDemo(options: FluteDemoOptions): Promise<FluteDemo
   const loss = options.loss ?? 0.1;
   const fec = options.fec ?? 'raptorq';
   const repair = options.repair ?? '15%';
+  const blockLength = options.blockLength ?? 1024;
   const bitrate = options.bitrate ?? '200M';
   const group = options.group ?? '239.255.77.1';
   const timeout = options.timeoutSeconds ?? 50;
@@ -168,7 +171,7 @@ export async function runFluteDemo(options: FluteDemoOptions): Promise<FluteDemo
   if (listening === undefined) return failed(files, group, [`receiver did not start: ${rx.stderr.trim()}`]);
   const endpoint = listening['group'] as string;
   log(`receiver: ${endpoint} on interface 127.0.0.1, ${Math.round(loss * 100)}% of the datagrams dropped on their way in`);
-  log(`sender: FEC ${fec}, ${repair} repair (more on small files: planned for ${Math.round(loss * 100)}% loss), ${bitrate}bit/s, TTL 1`);
+  log(`sender: FEC ${fec}, blocks of up to ${blockLength} symbols, ${repair} repair (more on small files: planned for ${Math.round(loss * 100)}% loss), ${bitrate}bit/s, TTL 1`);
   rx.on('object-completed', (e) => {
     const f = files.find((x) => x.name === e['contentLocation']);
     if (f === undefined) return;
@@ -178,7 +181,7 @@ export async function runFluteDemo(options: FluteDemoOptions): Promise<FluteDemo
   rx.on('object-failed', (e) => log(`  failed   ${String(e['contentLocation'] ?? e['toi'])}: ${String(e['reason'])}`));
 
   const tx = start(
-    ['send', '-g', endpoint, '-i', '127.0.0.1', '--ttl', '1', '--tsi', '1', '--fec', fec, '--repair', repair, '--design-loss', String(loss), '-b', bitrate, '--fdt-carousel', '50', '--fdt-encoding', 'gzip', '--start-delay', '500', '--json', filesDir],
+    ['send', '-g', endpoint, '-i', '127.0.0.1', '--ttl', '1', '--tsi', '1', '--fec', fec, '--block-length', String(blockLength), '--repair', repair, '--design-loss', String(loss), '-b', bitrate, '--fdt-carousel', '50', '--fdt-encoding', 'gzip', '--start-delay', '500', '--json', filesDir],
     (timeout + 10) * 1000,
   );
   const [txCode, rxCode] = await Promise.all([tx.exit, rx.exit]);
@@ -223,7 +226,7 @@ export function formatSummary(r: FluteDemoResult, wallSeconds: number): string {
     `files      ${intact}/${r.files.length} intact (MD5 of every received file equals the original's)`,
     `bytes      ${formatBytes(r.bytes)}`,
     `goodput    ${r.goodputMbps.toFixed(1)} Mbit/s (file bytes over the receiver's first datagram to last file: ${r.seconds.toFixed(2)} s)`,
-    `datagrams  ${r.sent} sent, ${r.lost} lost (${r.received > 0 ? ((100 * r.lost) / r.received).toFixed(1) : '0'}%), ${r.recoveredSymbols} source symbols recovered by FEC`,
+    `datagrams  ${r.sent} sent, ${r.lost} lost to the injected loss (${r.received > 0 ? ((100 * r.lost) / r.received).toFixed(1) : '0'}%), ${Math.max(0, r.sent - r.received)} never reached the receiver, ${r.recoveredSymbols} source symbols recovered by FEC`,
     `time       ${wallSeconds.toFixed(1)} s in all`,
   ];
   for (const f of r.files) if (f.received !== f.md5) lines.push(`MISSING or CORRUPT: ${f.name} (${f.received === undefined ? 'not received' : `md5 ${f.received}, expected ${f.md5}`})`);
