@@ -59,6 +59,17 @@ describe('FEC schemes end to end', () => {
     files.forEach((f, i) => expectBytes(p.rec.byLocation(`rq${i}`), f));
   });
 
+  it("Raptor with ypo/flute's last-block cut on both sides", async () => {
+    const p = setup({ sender: { fec: { encodingId: 1, maxSourceBlockLength: 100, repair: { percent: 40 } }, raptorYpoLastBlock: true }, receiver: { raptorYpoLastBlock: true }, link: { loss: randomLoss(0.1), seed: 3 } });
+    const seen = capture(p.link);
+    const data = randomBytes(1424 * 150 + 999);
+    p.sender.addObject({ source: data, contentLocation: 'ypo-raptor', maxTransfers: 2 });
+    await run(p, () => p.rec.completed.length === 1);
+    expectBytes(p.rec.completed[0]!.data, data);
+    // The last block's symbols are ceil(B/K) bytes, not T.
+    expect(new Set(seen.filter((s) => s.packet.header.toi === 1n).map((s) => s.packet.payload.length)).size).toBe(2);
+  });
+
   it('Raptor and RaptorQ: objects too small for the code go out as no-code; big ones get larger blocks', async () => {
     const p = setup({ sender: { fec: { encodingId: 1, repair: { percent: 50 } } } });
     const seen = capture(p.link);

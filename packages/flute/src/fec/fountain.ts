@@ -20,6 +20,7 @@ import {
   checkRaptor10Oti,
   checkRaptorQOti,
   subBlockPartition,
+  ypoBlockLayout,
   type SourceBlock,
   type SourceBlockSink,
 } from '@proto/fec-raptorq';
@@ -128,9 +129,18 @@ class FountainScheme implements FecScheme {
   readonly name: string;
   readonly shortLastSymbol = false;
 
-  constructor(readonly code: Code) {
+  constructor(
+    readonly code: Code,
+    /** ypo/flute's cut of a short last block into K symbols of ceil(B/K) bytes (Raptor only). */
+    readonly ypoLastBlock = false,
+  ) {
     this.fecEncodingId = code.id;
     this.name = code.name;
+  }
+
+  /** ypo's layout for a short block without sub-blocks, when asked for. */
+  #ypo(oti: Oti, block: Uint8Array, K: number): ReturnType<typeof ypoBlockLayout> {
+    return this.ypoLastBlock && oti.subBlocks === 1 ? ypoBlockLayout(block, K, oti.symbolLength) : undefined;
   }
 
   createOti(transferLength: number, params: FecParameters): Oti {
@@ -184,10 +194,14 @@ class FountainScheme implements FecScheme {
   }
 
   createEncoder(oti: Oti, sbn: number, block: Uint8Array): BlockEncoder {
-    const T = oti.symbolLength;
     const K = this.layout(oti).sourceSymbols(sbn);
+    let T = oti.symbolLength;
     let source: Uint8Array | SourceBlock = block;
-    if (oti.subBlocks > 1) {
+    const ypo = this.#ypo(oti, block, K);
+    if (ypo !== undefined) {
+      T = ypo.symbolSize;
+      source = ypo.source;
+    } else if (oti.subBlocks > 1) {
       const { sizes, starts } = subSymbols(oti);
       source = gather(block, K, sizes, starts);
     }
@@ -205,10 +219,14 @@ class FountainScheme implements FecScheme {
   createDecoder(oti: Oti, sbn: number): BlockDecoder {
     const layout = this.layout(oti);
     const K = layout.sourceSymbols(sbn);
-    const T = oti.symbolLength;
+    let T = oti.symbolLength;
     const block = new Uint8Array(layout.byteLength(sbn));
     let output: Uint8Array | SourceBlockSink = block;
-    if (oti.subBlocks > 1) {
+    const ypo = this.#ypo(oti, block, K);
+    if (ypo !== undefined) {
+      T = ypo.symbolSize;
+      output = ypo.sink;
+    } else if (oti.subBlocks > 1) {
       const { sizes, starts } = subSymbols(oti);
       output = scatter(block, K, sizes, starts);
     }
@@ -223,7 +241,7 @@ class FountainScheme implements FecScheme {
         if (esi > maxEsi) throw new MalformedError('ESI', `beyond ${maxEsi}`, esi);
         if (symbol.length !== T) {
           // A sender may send the object's last source symbol short (no sub-blocks): pad it.
-          const last = oti.subBlocks === 1 && sbn === layout.blockCount - 1 && esi === K - 1 && symbol.length === block.length - (K - 1) * T;
+          const last = ypo === undefined && oti.subBlocks === 1 && sbn === layout.blockCount - 1 && esi === K - 1 && symbol.length === block.length - (K - 1) * T;
           if (!last) throw new MalformedError('encoding symbol', `ESI ${esi} has ${symbol.length} bytes, expected ${T}`, symbol.length);
           padded ??= new Uint8Array(T);
           padded.fill(0);
@@ -262,9 +280,13 @@ export class RaptorQScheme extends FountainScheme {
   }
 }
 
-/** Raptor (FEC Encoding ID 1, RFC 5053). */
+/**
+ * Raptor (FEC Encoding ID 1, RFC 5053). With `ypoLastBlock` the object's last block, when shorter
+ * than K·T bytes, is cut into K symbols of ceil(B/K) bytes as ypo/flute's Raptor does (RFC 5053
+ * zero-pads T-byte symbols instead); both sides must agree.
+ */
 export class RaptorScheme extends FountainScheme {
-  constructor() {
-    super(RAPTOR);
+  constructor(options: { readonly ypoLastBlock?: boolean } = {}) {
+    super(RAPTOR, options.ypoLastBlock ?? false);
   }
 }

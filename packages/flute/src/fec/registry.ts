@@ -8,6 +8,8 @@ import type { FecScheme } from './scheme.js';
 export interface FecRegistryOptions {
   /** Reed-Solomon generator matrix for IDs 2, 5 and 129 (default 'rfc5510'; 'backblaze' for ypo/flute). */
   readonly rsMatrix?: MatrixConvention;
+  /** Raptor (FEC 1): cut the object's short last block as ypo/flute does (default false: RFC 5053). */
+  readonly raptorYpoLastBlock?: boolean;
   /** Extra or replacement schemes, by FEC Encoding ID. */
   readonly schemes?: readonly FecScheme[];
 }
@@ -18,7 +20,7 @@ export class FecRegistry {
 
   constructor(options: FecRegistryOptions = {}) {
     const matrix = options.rsMatrix ?? 'rfc5510';
-    for (const s of [new NoCodeScheme(), new RaptorScheme(), new ReedSolomonScheme(2, { matrix }), new ReedSolomonScheme(5, { matrix }), new RaptorQScheme(), new ReedSolomonScheme(129, { matrix })]) {
+    for (const s of [new NoCodeScheme(), new RaptorScheme({ ypoLastBlock: options.raptorYpoLastBlock ?? false }), new ReedSolomonScheme(2, { matrix }), new ReedSolomonScheme(5, { matrix }), new RaptorQScheme(), new ReedSolomonScheme(129, { matrix })]) {
       this.#schemes.set(s.fecEncodingId, s);
     }
     for (const s of options.schemes ?? []) this.#schemes.set(s.fecEncodingId, s);

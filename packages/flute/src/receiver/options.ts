@@ -50,6 +50,8 @@ export interface FluteReceiverOptions {
   readonly raptorFtiLayout?: RaptorFtiLayout;
   /** Reed-Solomon generator matrix of the senders (default 'rfc5510'; 'backblaze' for ypo/flute). */
   readonly rsMatrix?: 'rfc5510' | 'backblaze';
+  /** Raptor (FEC 1): cut the object's short last block into K equal symbols as ypo/flute does (default false, RFC 5053). */
+  readonly raptorYpoLastBlock?: boolean;
   /** Extra FEC schemes (replacing built-in ones of the same ID). */
   readonly schemes?: readonly FecScheme[];
   /** Drop FDT instances that have expired, by the sender clock (EXT_TIME SCT) when known (default true). */

@@ -162,7 +162,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     this.limits = { ...DEFAULT_RECEIVER_LIMITS, ...options.limits };
     for (const [k, v] of Object.entries(this.limits)) if (!(typeof v === 'number' && v >= 0)) throw new RangeError(`limits.${k} must be a non-negative number, got ${String(v)}`);
     this.#writer = options.writer ?? new MemoryWriter({ maxObjectBytes: Math.min(this.limits.maxContentBytes, 2 ** 31) });
-    this.#fec = new FecRegistry({ rsMatrix: options.rsMatrix ?? 'rfc5510', schemes: options.schemes ?? [] });
+    this.#fec = new FecRegistry({ rsMatrix: options.rsMatrix ?? 'rfc5510', schemes: options.schemes ?? [], raptorYpoLastBlock: options.raptorYpoLastBlock ?? false });
     this.#alc = {
       ...(options.codepointToFecId === undefined ? {} : { codepointToFecId: options.codepointToFecId }),
       ...(options.fecEncodingId === undefined ? {} : { fecEncodingId: options.fecEncodingId }),

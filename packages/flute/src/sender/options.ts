@@ -136,6 +136,8 @@ export interface FluteSenderOptions {
   readonly codepoint?: (fecEncodingId: number) => number;
   /** Reed-Solomon generator matrix (default 'rfc5510'; 'backblaze' for ypo/flute receivers). */
   readonly rsMatrix?: 'rfc5510' | 'backblaze';
+  /** Raptor (FEC 1): cut the object's short last block into K equal symbols as ypo/flute does (default false, RFC 5053). */
+  readonly raptorYpoLastBlock?: boolean;
   /** Extra FEC schemes (replacing built-in ones of the same ID). */
   readonly schemes?: readonly FecScheme[];
 }

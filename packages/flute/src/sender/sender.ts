@@ -294,7 +294,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     this.#toi = new ToiAllocator(toiBits);
     this.maxDatagramSize = options.maxDatagramSize ?? 1472;
     if (!Number.isInteger(this.maxDatagramSize) || this.maxDatagramSize < 128 || this.maxDatagramSize > 65507) throw new RangeError(`maxDatagramSize must be 128..65507, got ${this.maxDatagramSize}`);
-    this.#fec = new FecRegistry({ rsMatrix: options.rsMatrix ?? 'rfc5510', schemes: options.schemes ?? [] });
+    this.#fec = new FecRegistry({ rsMatrix: options.rsMatrix ?? 'rfc5510', schemes: options.schemes ?? [], raptorYpoLastBlock: options.raptorYpoLastBlock ?? false });
     this.#fdtVersion = profile === 'rfc6726' ? 2 : 1;
     if (options.fdt?.carousel !== undefined) checkTiming(options.fdt.carousel, 'fdt.carousel');
     checkEncoding(options.fdt?.contentEncoding ?? 'null', 'fdt.contentEncoding');
