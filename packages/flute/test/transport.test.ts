@@ -20,7 +20,7 @@ import {
   resolveInterface,
   type CompletedObject,
 } from '@proto/flute/node';
-import { randomBytes } from './support/harness.js';
+import { expectBytes, randomBytes } from './support/harness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flute-transport-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -157,7 +157,7 @@ describe('FluteUdpSender → FluteUdpReceiver on loopback', () => {
     tx.engine.setComplete();
     tx.wake();
     const got = await within(20_000, collect(rx, contents.length), 'objects');
-    for (const [i, c] of contents.entries()) expect(got.find((o) => o.meta.contentLocation === `obj-${i}.bin`)?.data).toEqual(c);
+    for (const [i, c] of contents.entries()) expectBytes(got.find((o) => o.meta.contentLocation === `obj-${i}.bin`)?.data, c);
     expect(got.every((o) => o.meta.tsi === 77n)).toBe(true);
     expect(rx.stats.lost).toBeGreaterThan(0);
     expect(rx.engine.stats.recoveredSymbols).toBeGreaterThan(0);
@@ -183,7 +183,7 @@ describe('FluteUdpSender → FluteUdpReceiver on loopback', () => {
     const data = randomBytes(100_000, 9);
     const toi = tx.addObject({ source: data, contentLocation: 'v6.bin' });
     const [o] = await within(10_000, collect(rx, 1), 'object over ::1');
-    expect(o!.data).toEqual(data);
+    expectBytes(o!.data, data);
     expect(o!.meta.session).toMatch(/^\[::1\]:\d+\|3$/);
     expect(started).toEqual([toi]);
     await tx.close();
@@ -215,10 +215,51 @@ describe('FluteUdpSender → FluteUdpReceiver on loopback', () => {
     const [entry] = await collectFiles([path]);
     tx.addObject(fileObject(entry!, { maxTransfers: 30 }));
     const [o] = await within(15_000, collect(rx, 1), 'file object');
-    expect(o!.data).toEqual(content);
+    expectBytes(o!.data, content);
     expect(tx.stats.filtered).toBeGreaterThan(0);
     await tx.close();
     await rx.close();
+  });
+
+  it('reader thread: RaptorQ through 5% loss, every object intact, nothing left behind on close', async () => {
+    const rx = await FluteUdpReceiver.open({ address: '239.255.42.14:0', interface: '127.0.0.1', thread: true, loss: randomLoss(0.05), lossSeed: 3 });
+    const tx = await FluteUdpSender.open({
+      destination: rx.address,
+      interface: '127.0.0.1',
+      bitrate: 300e6,
+      flute: { tsi: 12, fec: { encodingId: 6, repair: { percent: 20 } }, fdt: { carousel: { mode: 'delay', ms: 30 } } },
+    });
+    const contents = [3000, 200_000, 2_000_000].map((n, i) => randomBytes(n, 40 + i));
+    const startAt = Date.now() + 200;
+    contents.forEach((c, i) => tx.addObject({ source: c, contentLocation: `t${i}`, startAt, ...(i === 0 ? { fec: { repair: { symbols: 8 } } } : {}) }));
+    const got = await within(20_000, collect(rx, contents.length), 'objects through the reader thread');
+    for (const [i, c] of contents.entries()) expectBytes(got.find((o) => o.meta.contentLocation === `t${i}`)?.data, c);
+    expect(rx.stats.lost).toBeGreaterThan(0);
+    expect(rx.stats.overflow).toBe(0);
+    await tx.close();
+    await rx.close();
+  });
+
+  it('reader thread: a stalled main thread costs ring space, then datagrams, each counted', async () => {
+    const rx = await FluteUdpReceiver.open({ address: '127.0.0.1:0', thread: { bufferBytes: 64 << 10 } });
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    const junk = new Uint8Array(1400).fill(0x30); // not ALC: the engine drops each as malformed
+    for (let i = 0; i < 500; i++) s.send(junk, rx.address.port, '127.0.0.1');
+    // Hold the main thread while the worker moves the kernel's queue into its 64 KiB ring.
+    for (const until = Date.now() + 400; Date.now() < until; );
+    await within(10_000, new Promise<void>((resolve) => {
+      const check = (): void => (rx.stats.datagrams + rx.stats.overflow >= 500 ? resolve() : void setTimeout(check, 10));
+      check();
+    }), 'datagrams drained');
+    expect(rx.stats.overflow).toBeGreaterThan(0);
+    expect(rx.stats.datagrams).toBeGreaterThan(30);
+    expect(rx.stats.datagrams + rx.stats.overflow).toBe(500);
+    expect(rx.engine.stats.dropped.malformed + rx.engine.stats.dropped.truncated).toBe(rx.stats.datagrams);
+    s.close();
+    await rx.close();
+    await expect(FluteUdpReceiver.open({ address: '127.0.0.1:0', thread: { bufferBytes: 100 } })).rejects.toThrow(/64 KiB\.\.1 GiB/);
+    await expect(FluteUdpReceiver.open({ address: '239.255.42.15:0', interface: '127.0.0.1', source: '10.0.0.1', thread: true }).then((r) => r.close())).resolves.toBeUndefined();
   });
 
   it('reports what cannot work: bad interface, port in use without reuse, bad options', async () => {
@@ -230,7 +271,9 @@ describe('FluteUdpSender → FluteUdpReceiver on loopback', () => {
     const first = createSocket('udp4');
     await new Promise<void>((r) => first.bind(0, '127.0.0.1', () => r()));
     const port = first.address().port;
-    await expect(FluteUdpReceiver.open({ address: `127.0.0.1:${port}`, reuseAddress: false })).rejects.toThrow(new RegExp(`cannot listen on 127.0.0.1 port ${port}: .*EADDRINUSE`));
+    for (const thread of [false, true]) {
+      await expect(FluteUdpReceiver.open({ address: `127.0.0.1:${port}`, reuseAddress: false, thread })).rejects.toThrow(new RegExp(`cannot listen on 127.0.0.1 port ${port}: .*EADDRINUSE`));
+    }
     first.close();
   });
 

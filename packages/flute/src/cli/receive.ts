@@ -26,6 +26,9 @@ Source:
       --tsi N[,N...]         accept only these Transport Session Identifiers
       --no-reuse             do not share the port with other receivers (SO_REUSEADDR off)
       --rcvbuf SIZE          socket receive buffer (4MiB; the system may cap it)
+      --ring SIZE            a thread reads the socket into a ring of SIZE (64MiB), so that
+                             decoding and writing never make the socket overflow
+      --no-thread            read the socket on the main thread
 Output:
   -o, --out DIR              folder for the files (created if missing)
       --json                 one JSON event per line on stdout (the default when stderr is
@@ -105,6 +108,8 @@ export async function receive(argv: string[]): Promise<number> {
       tsi: { type: 'string' },
       reuse: { type: 'boolean', default: true },
       rcvbuf: { type: 'string' },
+      ring: { type: 'string' },
+      thread: { type: 'boolean', default: true },
       out: { type: 'string', short: 'o' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', short: 'q', default: false },
@@ -160,6 +165,7 @@ export async function receive(argv: string[]): Promise<number> {
     ...(v.source === undefined ? {} : { source: v.source }),
     reuseAddress: v.reuse,
     receiveBufferSize: rcvbuf,
+    thread: v.thread && { bufferBytes: bytes('ring', v.ring, 64 << 20) },
     ...(loss > 0 ? { loss: randomLoss(loss), lossSeed } : {}),
     flute,
   });
@@ -295,6 +301,7 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
     goodputMbps: seconds > 0 ? Number(((completedBytes * 8) / seconds / 1e6).toFixed(1)) : 0,
     datagrams: rx.stats.datagrams,
     lost: rx.stats.lost,
+    overflow: rx.stats.overflow,
     recoveredSymbols: engine.stats.recoveredSymbols,
     dropped,
   };

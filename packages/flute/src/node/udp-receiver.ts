@@ -11,6 +11,7 @@ import type { LossModel } from '../sim/loss.js';
 import { Random } from '../sim/random.js';
 import type { Endpoint } from './address.js';
 import { BridgedEmitter } from './bridge.js';
+import { SocketReaderThread } from './reader-thread.js';
 import { openReceiveSocket, type UdpReceiveOptions } from './udp.js';
 
 /** Options of a {@link FluteUdpReceiver}. */
@@ -21,6 +22,11 @@ export interface FluteUdpReceiverOptions extends UdpReceiveOptions {
   readonly loss?: LossModel;
   /** Seed of the loss model's random numbers (default 1). */
   readonly lossSeed?: number;
+  /**
+   * Read the socket in a worker thread into a shared ring of `bufferBytes` (default 64 MiB), so that
+   * a busy main thread does not lose datagrams (see SocketReaderThread). Default false.
+   */
+  readonly thread?: boolean | { readonly bufferBytes?: number };
 }
 
 /** Counters of a {@link FluteUdpReceiver} (the engine's are in `engine.stats`). */
@@ -33,6 +39,8 @@ export interface UdpReceiverStats {
   lost: number;
   /** Errors the socket reported. */
   errors: number;
+  /** Datagrams the reader thread dropped because its ring was full (thread mode). */
+  overflow: number;
 }
 
 /** A completed object, as the `object-completed` event gives it. */
@@ -50,8 +58,11 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
   readonly engine: FluteReceiver;
   /** The group (or address) and the port actually bound (useful with port 0). */
   readonly address: Endpoint;
-  readonly stats: UdpReceiverStats = { datagrams: 0, bytes: 0, lost: 0, errors: 0 };
-  readonly #socket: Socket;
+  readonly stats: UdpReceiverStats = { datagrams: 0, bytes: 0, lost: 0, errors: 0, overflow: 0 };
+  /** SO_RCVBUF as the system set it (Linux reports twice what was asked, for its bookkeeping). */
+  readonly receiveBufferSize: number;
+  readonly #socket: Socket | undefined;
+  readonly #reader: SocketReaderThread | undefined;
   readonly #loss: LossModel | undefined;
   readonly #rng: Random;
   #timer: NodeJS.Timeout | undefined;
@@ -63,44 +74,66 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
   #lastPort = -1;
   #lastFrom = '';
 
-  private constructor(socket: Socket, address: Endpoint, engine: FluteReceiver, options: FluteUdpReceiverOptions) {
+  private constructor(input: { socket: Socket } | { reader: SocketReaderThread }, address: Endpoint, engine: FluteReceiver, options: FluteUdpReceiverOptions) {
     super(engine, ['error', 'close']);
-    this.#socket = socket;
     this.address = address;
     this.engine = engine;
     this.#loss = options.loss;
     this.#rng = new Random(options.lossSeed ?? 1);
-    socket.on('message', this.#onMessage);
-    socket.on('error', (error) => {
-      this.stats.errors++;
-      this.emit('error', { error });
-    });
+    if ('socket' in input) {
+      const socket = input.socket;
+      this.#socket = socket;
+      this.#reader = undefined;
+      this.receiveBufferSize = socket.getRecvBufferSize();
+      socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
+        if (rinfo.port !== this.#lastPort || rinfo.address !== this.#lastAddress) {
+          this.#lastAddress = rinfo.address;
+          this.#lastPort = rinfo.port;
+          this.#lastFrom = rinfo.address.includes(':') ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`;
+        }
+        // A plain Uint8Array view: the engine may copy with slice(), which on a Buffer would not copy.
+        this.#deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), this.#lastFrom);
+      });
+      socket.on('error', this.#onError);
+    } else {
+      this.#socket = undefined;
+      this.#reader = input.reader;
+      this.receiveBufferSize = input.reader.receiveBufferSize;
+    }
   }
+
+  readonly #onError = (error: Error): void => {
+    this.stats.errors++;
+    this.emit('error', { error });
+  };
 
   /** Opens the socket (bound, joined) and starts receiving. */
   static async open(options: FluteUdpReceiverOptions): Promise<FluteUdpReceiver> {
     const engine = options.flute instanceof FluteReceiver ? options.flute : new FluteReceiver(options.flute ?? {});
+    if (options.thread !== undefined && options.thread !== false) {
+      const bufferBytes = (options.thread === true ? undefined : options.thread.bufferBytes) ?? 64 << 20;
+      const reader = await SocketReaderThread.open(options, bufferBytes);
+      const rx = new FluteUdpReceiver({ reader }, reader.address, engine, options);
+      reader.start({ datagram: (d, from) => rx.#deliver(d, from), error: rx.#onError });
+      return rx;
+    }
     const { socket, address } = await openReceiveSocket(options);
-    return new FluteUdpReceiver(socket, address, engine, options);
+    return new FluteUdpReceiver({ socket }, address, engine, options);
   }
 
-  readonly #onMessage = (msg: Buffer, rinfo: { address: string; port: number }): void => {
+  #deliver(datagram: Uint8Array, from: string): void {
+    if (this.#closed) return;
     this.stats.datagrams++;
-    this.stats.bytes += msg.length;
+    this.stats.bytes += datagram.length;
+    if (this.#reader !== undefined) this.stats.overflow = this.#reader.overflow;
     if (this.#loss?.lose(this.#rng) === true) {
       this.stats.lost++;
       return;
     }
-    if (rinfo.port !== this.#lastPort || rinfo.address !== this.#lastAddress) {
-      this.#lastAddress = rinfo.address;
-      this.#lastPort = rinfo.port;
-      this.#lastFrom = rinfo.address.includes(':') ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`;
-    }
-    // A plain Uint8Array view: the engine may copy with slice(), which on a Buffer would not copy.
-    this.engine.push(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), Date.now(), this.#lastFrom);
+    this.engine.push(datagram, Date.now(), from);
     const deadline = this.engine.nextDeadline();
     if (deadline < this.#timerAt) this.#arm(deadline);
-  };
+  }
 
   #arm(deadline: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
@@ -156,10 +189,14 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
   /** Stops receiving, waits for pending writes to finish, and closes the socket. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#socket.off('message', this.#onMessage);
       this.#closed = true;
       this.#arm(Infinity);
-      await new Promise<void>((r) => this.#socket.close(() => r()));
+      if (this.#reader !== undefined) {
+        await this.#reader.close();
+        this.stats.overflow = this.#reader.overflow;
+      }
+      const socket = this.#socket;
+      if (socket !== undefined) await new Promise<void>((r) => socket.close(() => r()));
       await this.engine.whenWritten();
       for (const l of this.#closeListeners.splice(0)) l();
       this.emit('close', {});
@@ -167,8 +204,4 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
     return this.#closing;
   }
 
-  /** Actual SO_RCVBUF in bytes (Linux reports twice what was asked, for its bookkeeping). */
-  get receiveBufferSize(): number {
-    return this.#socket.getRecvBufferSize();
-  }
 }

@@ -111,12 +111,26 @@ export async function openSendSocket(options: UdpSendOptions): Promise<{ socket:
   }
 }
 
-/**
- * Opens a socket receiving on `address`: bound to the port (and, on Linux, to the group address, so
- * that other groups on the same port stay out), joined to the group on the interface, any-source or
- * source-specific.
- */
-export async function openReceiveSocket(options: UdpReceiveOptions): Promise<{ socket: Socket; address: Endpoint }> {
+/** What a receiving socket does, worked out and checked before any socket exists. */
+export interface ReceivePlan {
+  readonly address: Endpoint;
+  readonly type: 'udp4' | 'udp6';
+  /** Binding to the group address filters other groups on Linux; elsewhere bind to any address. */
+  readonly bindHost: string;
+  /** Multicast group to join, if any. */
+  readonly group: string | undefined;
+  readonly source: string | undefined;
+  /** node:dgram's interface argument. */
+  readonly interface: string | undefined;
+  readonly reuseAddress: boolean;
+  readonly receiveBufferSize: number;
+  /** Error prefixes, so that one line tells what failed. */
+  readonly listenError: string;
+  readonly joinError: string;
+}
+
+/** Validates the options and resolves the interface. @throws RangeError naming the bad option. */
+export function planReceive(options: UdpReceiveOptions): ReceivePlan {
   const addr = endpoint(options.address, 'address', '0.0.0.0');
   const multicast = isMulticast(addr.host);
   const iface = multicast ? resolveInterface(options.interface, addr.family) : undefined;
@@ -124,27 +138,41 @@ export async function openReceiveSocket(options: UdpReceiveOptions): Promise<{ s
     if (!multicast) throw new RangeError('source: a source-specific join needs a multicast group');
     if (isIP(options.source) !== addr.family) throw new RangeError(`source: ${JSON.stringify(options.source)} is not an IPv${addr.family} address`);
   }
-  const socket = createSocket({
+  return {
+    address: addr,
     type: addr.family === 4 ? 'udp4' : 'udp6',
-    reuseAddr: options.reuseAddress ?? true,
-    recvBufferSize: options.receiveBufferSize ?? 4 << 20,
-  });
-  // Binding to the group address filters other groups on Linux; elsewhere bind to any address.
-  const bindHost = multicast && process.platform !== 'linux' ? (addr.family === 4 ? '0.0.0.0' : '::') : addr.host;
+    bindHost: multicast && process.platform !== 'linux' ? (addr.family === 4 ? '0.0.0.0' : '::') : addr.host,
+    group: multicast ? addr.host : undefined,
+    source: options.source,
+    interface: iface,
+    reuseAddress: options.reuseAddress ?? true,
+    receiveBufferSize: options.receiveBufferSize ?? 4 << 20,
+    listenError: `cannot listen on ${addr.host} port ${addr.port}`,
+    joinError: `cannot join ${addr.host}${options.source === undefined ? '' : ` from ${options.source}`} on interface ${options.interface ?? '(default)'}`,
+  };
+}
+
+/**
+ * Opens a socket receiving on `address`: bound to the port (and, on Linux, to the group address, so
+ * that other groups on the same port stay out), joined to the group on the interface, any-source or
+ * source-specific.
+ */
+export async function openReceiveSocket(options: UdpReceiveOptions): Promise<{ socket: Socket; address: Endpoint }> {
+  const plan = planReceive(options);
+  const socket = createSocket({ type: plan.type, reuseAddr: plan.reuseAddress, recvBufferSize: plan.receiveBufferSize });
   try {
-    await settle(socket, (done) => socket.bind(addr.port, bindHost, () => done())).catch((e: unknown) => {
-      throw explain(e, `cannot listen on ${addr.host} port ${addr.port}`);
+    await settle(socket, (done) => socket.bind(plan.address.port, plan.bindHost, () => done())).catch((e: unknown) => {
+      throw explain(e, plan.listenError);
     });
-    if (multicast) {
+    if (plan.group !== undefined) {
       try {
-        if (options.source !== undefined) socket.addSourceSpecificMembership(options.source, addr.host, iface);
-        else socket.addMembership(addr.host, iface);
+        if (plan.source !== undefined) socket.addSourceSpecificMembership(plan.source, plan.group, plan.interface);
+        else socket.addMembership(plan.group, plan.interface);
       } catch (e) {
-        throw explain(e, `cannot join ${addr.host}${options.source === undefined ? '' : ` from ${options.source}`} on interface ${options.interface ?? '(default)'}`);
+        throw explain(e, plan.joinError);
       }
     }
-    const bound = socket.address();
-    return { socket, address: { host: addr.host, port: bound.port, family: addr.family } };
+    return { socket, address: { ...plan.address, port: socket.address().port } };
   } catch (e) {
     socket.close();
     throw e;

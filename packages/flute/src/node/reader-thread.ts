@@ -1,0 +1,235 @@
+/// <reference types="node" />
+/**
+ * A receiving socket drained by its own thread. The worker does nothing but read datagrams into a
+ * ring in shared memory (default 64 MiB); the main thread takes them out and runs the engine. A busy
+ * or descheduled main thread (FEC decoding, MD5, GC, a loaded machine) then costs ring space instead
+ * of datagrams: the kernel buffer alone (net.core.rmem_max, often 4 MiB) lasts a few tens of
+ * milliseconds at a gigabit. Datagrams that find the ring full are counted (`overflow`).
+ *
+ * Ring records are 4-byte aligned: u16 length (little-endian), u8 type (1 datagram, 2 source label
+ * `address:port` for the datagrams after it, 3 wrap to the start), u8 zero, then the bytes. The control
+ * words are owned as follows: WRITE (worker), READ (main), USED (both, atomically), OVERFLOW (worker),
+ * SIGNAL and WAITING (the main thread sleeps on SIGNAL after setting WAITING).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Endpoint } from './address.js';
+import { planReceive, type UdpReceiveOptions } from './udp.js';
+
+const WRITE = 0;
+const USED = 2;
+const OVERFLOW = 3;
+const SIGNAL = 4;
+const WAITING = 5;
+const CLOSED = 6;
+
+// The worker's code, plain CommonJS run with `eval` (no module to locate from sources or dist/).
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createSocket } = require('node:dgram');
+const p = workerData.plan;
+const ctl = new Int32Array(workerData.control);
+const ring = new Uint8Array(workerData.ring);
+const cap = ring.length;
+const encoder = new TextEncoder();
+let pos = 0;
+let lastAddress = '';
+let lastPort = -1;
+let ready = false;
+function put(type, bytes) {
+  const need = 4 + ((bytes.length + 3) & ~3);
+  if (pos + need > cap) {
+    const skip = cap - pos;
+    if (cap - Atomics.load(ctl, ${USED}) < skip + need) return false;
+    ring[pos] = 0; ring[pos + 1] = 0; ring[pos + 2] = 3; ring[pos + 3] = 0;
+    pos = 0;
+    Atomics.store(ctl, ${WRITE}, 0);
+    Atomics.add(ctl, ${USED}, skip);
+  } else if (cap - Atomics.load(ctl, ${USED}) < need) return false;
+  ring[pos] = bytes.length & 255; ring[pos + 1] = bytes.length >>> 8; ring[pos + 2] = type; ring[pos + 3] = 0;
+  ring.set(bytes, pos + 4);
+  pos = (pos + need) % cap;
+  Atomics.store(ctl, ${WRITE}, pos);
+  Atomics.add(ctl, ${USED}, need);
+  return true;
+}
+const socket = createSocket({ type: p.type, reuseAddr: p.reuseAddress, recvBufferSize: p.receiveBufferSize });
+socket.on('message', (msg, rinfo) => {
+  if (rinfo.port !== lastPort || rinfo.address !== lastAddress) {
+    const label = rinfo.address.includes(':') ? '[' + rinfo.address + ']:' + rinfo.port : rinfo.address + ':' + rinfo.port;
+    if (!put(2, encoder.encode(label))) { Atomics.add(ctl, ${OVERFLOW}, 1); return; }
+    lastAddress = rinfo.address;
+    lastPort = rinfo.port;
+  }
+  if (!put(1, msg)) Atomics.add(ctl, ${OVERFLOW}, 1);
+  if (Atomics.load(ctl, ${WAITING}) === 1) {
+    Atomics.store(ctl, ${WAITING}, 0);
+    Atomics.add(ctl, ${SIGNAL}, 1);
+    Atomics.notify(ctl, ${SIGNAL});
+  }
+});
+socket.on('error', (e) => {
+  if (!ready) { parentPort.postMessage({ type: 'fail', message: p.listenError + ': ' + e.message, code: e.code }); socket.close(); return; }
+  parentPort.postMessage({ type: 'error', message: e.message, code: e.code });
+});
+socket.bind(p.address.port, p.bindHost, () => {
+  try {
+    if (p.group !== undefined) {
+      if (p.source !== undefined) socket.addSourceSpecificMembership(p.source, p.group, p.interface);
+      else socket.addMembership(p.group, p.interface);
+    }
+  } catch (e) {
+    parentPort.postMessage({ type: 'fail', message: p.joinError + ': ' + e.message, code: e.code });
+    socket.close();
+    return;
+  }
+  ready = true;
+  parentPort.postMessage({ type: 'ready', port: socket.address().port, receiveBufferSize: socket.getRecvBufferSize() });
+});
+parentPort.on('message', (m) => {
+  if (m === 'close') socket.close(() => parentPort.postMessage({ type: 'closed' }));
+});
+`;
+
+type FromWorker =
+  | { readonly type: 'ready'; readonly port: number; readonly receiveBufferSize: number }
+  | { readonly type: 'fail' | 'error'; readonly message: string; readonly code: string | undefined }
+  | { readonly type: 'closed' };
+
+type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+
+function errorOf(m: { readonly message: string; readonly code: string | undefined }): Error {
+  const e = new Error(m.message) as NodeJS.ErrnoException;
+  if (m.code !== undefined) e.code = m.code;
+  return e;
+}
+
+/** Callbacks of a {@link SocketReaderThread}. */
+export interface ReaderCallbacks {
+  /** A datagram (a copy the callee owns) and its source `address:port`. */
+  datagram(datagram: Uint8Array, from: string): void;
+  /** A socket error reported by the worker. */
+  error(error: Error): void;
+}
+
+/** A receiving socket (see {@link planReceive}) read by a worker thread into a shared ring. */
+export class SocketReaderThread {
+  readonly address: Endpoint;
+  /** SO_RCVBUF as the system set it. */
+  readonly receiveBufferSize: number;
+  readonly #worker: Worker;
+  readonly #ctl: Int32Array;
+  readonly #ring: Uint8Array;
+  #cb: ReaderCallbacks | undefined;
+  readonly #decoder = new TextDecoder();
+  #read = 0;
+  #from = '';
+  #scheduled = false;
+  #closing: Promise<void> | undefined;
+
+  private constructor(worker: Worker, address: Endpoint, receiveBufferSize: number, ctl: Int32Array, ring: Uint8Array) {
+    this.#worker = worker;
+    this.address = address;
+    this.receiveBufferSize = receiveBufferSize;
+    this.#ctl = ctl;
+    this.#ring = ring;
+  }
+
+  /** Starts handing datagrams (kept in the ring until now) and errors to `cb`. */
+  start(cb: ReaderCallbacks): void {
+    if (this.#cb !== undefined) throw new Error('the reader is started already');
+    this.#cb = cb;
+    this.#worker.on('message', (m: FromWorker) => {
+      if (m.type === 'error') cb.error(errorOf(m));
+    });
+    this.#drain();
+  }
+
+  /** Binds and joins in a new worker; resolves once it receives (into the ring). @throws like openReceiveSocket. */
+  static async open(options: UdpReceiveOptions, bufferBytes: number): Promise<SocketReaderThread> {
+    const plan = planReceive(options);
+    if (!(Number.isInteger(bufferBytes) && bufferBytes >= 1 << 16 && bufferBytes <= 2 ** 30)) throw new RangeError(`thread buffer must be 64 KiB..1 GiB, got ${bufferBytes}`);
+    const control = new SharedArrayBuffer(8 * 4);
+    const ring = new SharedArrayBuffer(bufferBytes & ~3);
+    const worker = new Worker(WORKER, { eval: true, workerData: { plan, control, ring } });
+    const ready = await new Promise<FromWorker>((resolve) => {
+      worker.once('message', resolve);
+      worker.once('error', (e) => resolve({ type: 'fail', message: `socket thread: ${e.message}`, code: undefined }));
+    });
+    if (ready.type !== 'ready') {
+      await worker.terminate();
+      throw ready.type === 'fail' || ready.type === 'error' ? errorOf(ready) : new Error('socket thread closed before it started');
+    }
+    return new SocketReaderThread(worker, { ...plan.address, port: ready.port }, ready.receiveBufferSize, new Int32Array(control), new Uint8Array(ring));
+  }
+
+  /** Datagrams dropped because the ring was full. */
+  get overflow(): number {
+    return Atomics.load(this.#ctl, OVERFLOW);
+  }
+
+  /** Bytes waiting in the ring. */
+  get backlog(): number {
+    return Atomics.load(this.#ctl, USED);
+  }
+
+  readonly #drain = (): void => {
+    this.#scheduled = false;
+    const ctl = this.#ctl;
+    const ring = this.#ring;
+    const cap = ring.length;
+    if (Atomics.load(ctl, CLOSED) === 1) return;
+    // A bounded batch per turn, so that timers and I/O of the main thread keep running.
+    for (let n = 0; n < 1024 && Atomics.load(ctl, USED) > 0; n++) {
+      const at = this.#read;
+      const type = ring[at + 2];
+      if (type === 3) {
+        Atomics.sub(ctl, USED, cap - at);
+        this.#read = 0;
+        continue;
+      }
+      const length = ring[at]! | (ring[at + 1]! << 8);
+      const need = 4 + ((length + 3) & ~3);
+      const bytes = ring.slice(at + 4, at + 4 + length);
+      this.#read = (at + need) % cap;
+      Atomics.sub(ctl, USED, need);
+      if (type === 2) this.#from = this.#decoder.decode(bytes);
+      else this.#cb!.datagram(bytes, this.#from);
+    }
+    if (Atomics.load(ctl, USED) > 0) return this.#soon();
+    // Sleep until the worker signals; check again after announcing it, in case a datagram slipped in.
+    Atomics.store(ctl, WAITING, 1);
+    if (Atomics.load(ctl, USED) > 0) {
+      Atomics.store(ctl, WAITING, 0);
+      return this.#soon();
+    }
+    const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(ctl, SIGNAL, Atomics.load(ctl, SIGNAL));
+    if (r.async) void r.value.then(() => this.#soon());
+    else this.#soon();
+  };
+
+  #soon(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#drain);
+  }
+
+  /** Closes the socket and ends the worker; datagrams still in the ring are dropped. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      Atomics.store(this.#ctl, CLOSED, 1);
+      // Wake the sleeping drain so that nothing waits on the ring any more.
+      Atomics.add(this.#ctl, SIGNAL, 1);
+      Atomics.notify(this.#ctl, SIGNAL);
+      const closed = new Promise<void>((resolve) => {
+        this.#worker.on('message', (m: FromWorker) => {
+          if (m.type === 'closed') resolve();
+        });
+        this.#worker.once('exit', () => resolve());
+      });
+      this.#worker.postMessage('close');
+      await closed;
+      await this.#worker.terminate();
+    })();
+    return this.#closing;
+  }
+}
