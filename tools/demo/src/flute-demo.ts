@@ -171,7 +171,7 @@ export async function runFluteDemo(options: FluteDemoOptions): Promise<FluteDemo
   if (listening === undefined) return failed(files, group, [`receiver did not start: ${rx.stderr.trim()}`]);
   const endpoint = listening['group'] as string;
   log(`receiver: ${endpoint} on interface 127.0.0.1, ${Math.round(loss * 100)}% of the datagrams dropped on their way in`);
-  log(`sender: FEC ${fec}, blocks of up to ${blockLength} symbols, ${repair} repair (more on small files: planned for ${Math.round(loss * 100)}% loss), ${bitrate}bit/s, TTL 1`);
+  log(`sender: FEC ${fec}, blocks of up to ${blockLength} symbols, ${repair} repair (more on small files: planned for ${Math.round(loss * 100)}% loss), ${bitrate.replace(/(\d)([kMG])$/, '$1 $2')}bit/s, TTL 1`);
   rx.on('object-completed', (e) => {
     const f = files.find((x) => x.name === e['contentLocation']);
     if (f === undefined) return;
