@@ -1,6 +1,15 @@
 /// <reference types="node" />
 // Command-line value parsing for the flute tool: each parser names the option in its error.
 
+/** Options every command takes (parseArgs declarations). */
+export const COMMON_OPTIONS = {
+  group: { type: 'string', short: 'g' },
+  interface: { type: 'string', short: 'i' },
+  json: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 /** A bad command line (exit code 2). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

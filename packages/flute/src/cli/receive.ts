@@ -9,7 +9,7 @@ import { randomLoss } from '../sim/loss.js';
 import { formatEndpoint } from '../node/address.js';
 import { FileWriter } from '../node/file-writer.js';
 import { FluteUdpReceiver } from '../node/udp-receiver.js';
-import { UsageError, big, bytes, choice, formatBytes, formatRate, fraction, int, seconds } from './args.js';
+import { COMMON_OPTIONS, UsageError, big, bytes, choice, formatBytes, formatRate, fraction, int, seconds } from './args.js';
 import { Output, RateMeter, outputMode, type Bar } from './output.js';
 
 export const RECEIVE_USAGE = `Usage: flute receive --out DIR [options]
@@ -102,8 +102,7 @@ export async function receive(argv: string[]): Promise<number> {
     allowNegative: true,
     strict: true,
     options: {
-      group: { type: 'string', short: 'g' },
-      interface: { type: 'string', short: 'i' },
+      ...COMMON_OPTIONS,
       source: { type: 'string' },
       tsi: { type: 'string' },
       reuse: { type: 'boolean', default: true },
@@ -111,8 +110,6 @@ export async function receive(argv: string[]): Promise<number> {
       ring: { type: 'string' },
       thread: { type: 'boolean', default: true },
       out: { type: 'string', short: 'o' },
-      json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', short: 'q', default: false },
       once: { type: 'boolean', default: false },
       count: { type: 'string' },
       timeout: { type: 'string' },
@@ -124,7 +121,6 @@ export async function receive(argv: string[]): Promise<number> {
       'rs-matrix': { type: 'string' },
       loss: { type: 'string' },
       'loss-seed': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (v.help) {

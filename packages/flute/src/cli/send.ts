@@ -7,7 +7,7 @@ import type { CarouselTiming, FecOptions, FluteProfile, FluteSenderOptions, Obje
 import { formatEndpoint } from '../node/address.js';
 import { collectFiles, fileObject, type FileEntry } from '../node/objects.js';
 import { FluteUdpSender } from '../node/udp-sender.js';
-import { UsageError, big, bitrate, choice, fecId, formatBytes, formatRate, fraction, int, repair, seconds } from './args.js';
+import { COMMON_OPTIONS, UsageError, big, bitrate, choice, fecId, formatBytes, formatRate, fraction, int, repair, seconds } from './args.js';
 import { plannedRepair, receptionOverhead } from './repair.js';
 import { Output, RateMeter, outputMode } from './output.js';
 
@@ -84,8 +84,7 @@ export async function send(argv: string[]): Promise<number> {
     allowNegative: true,
     strict: true,
     options: {
-      group: { type: 'string', short: 'g' },
-      interface: { type: 'string', short: 'i' },
+      ...COMMON_OPTIONS,
       bind: { type: 'string' },
       ttl: { type: 'string' },
       loopback: { type: 'boolean', default: true },
@@ -120,9 +119,6 @@ export async function send(argv: string[]): Promise<number> {
       'fdt-carousel': { type: 'string' },
       'fdt-encoding': { type: 'string' },
       complete: { type: 'boolean', default: true },
-      json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', short: 'q', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (v.help) {
