@@ -372,7 +372,7 @@ async function run(tx: FluteUdpSender, files: FileEntry[], objectOptions: Omit<O
   const summary = {
     files: finished,
     failed,
-    bytes: sentBytes,
+    bytes: Math.round(sentBytes),
     datagrams: tx.stats.datagrams,
     wireBytes: tx.stats.bytes,
     seconds: Number(secs.toFixed(3)),
