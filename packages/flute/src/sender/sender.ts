@@ -131,10 +131,6 @@ class Transfer {
     this.#openGroup(0);
   }
 
-  get done(): boolean {
-    return this.sent >= this.total;
-  }
-
   /** The LCT header bytes (without FEC Payload ID) for `header`. */
   #template(header: LctHeaderInit): Uint8Array {
     return encodeLctHeader(header, this.alcOptions);
