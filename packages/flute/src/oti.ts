@@ -132,19 +132,3 @@ export function otiFromFdt(instance: FdtInstance, file: FdtFile): Oti | undefine
       return makeOti({ fecEncodingId: id, fecInstanceId: fec.instanceId ?? 0, transferLength, symbolLength: T, maxSourceBlockLength: fec.maxSourceBlockLength ?? 0, maxEncodingSymbols: fec.maxEncodingSymbols ?? 0 });
   }
 }
-
-/** Whether two OTIs describe the same encoding. */
-export function sameOti(a: Oti, b: Oti): boolean {
-  return (
-    a.fecEncodingId === b.fecEncodingId &&
-    a.fecInstanceId === b.fecInstanceId &&
-    a.transferLength === b.transferLength &&
-    a.symbolLength === b.symbolLength &&
-    a.maxSourceBlockLength === b.maxSourceBlockLength &&
-    a.maxEncodingSymbols === b.maxEncodingSymbols &&
-    a.m === b.m &&
-    a.sourceBlocks === b.sourceBlocks &&
-    a.subBlocks === b.subBlocks &&
-    a.alignment === b.alignment
-  );
-}

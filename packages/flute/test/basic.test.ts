@@ -151,6 +151,7 @@ describe('FLUTE end to end: no-code basics', () => {
     expect(() => new FluteSender({ tsi: 2n ** 48n })).toThrow(RangeError);
     expect(() => new FluteSender({ tsi: 1, toiBits: 24 as 16 })).toThrow(RangeError);
     expect(() => new FluteSender({ tsi: 1, profile: 'interop', toiBits: 64 })).toThrow(RangeError);
+    expect(() => new FluteSender({ tsi: 1, fdt: { publishMode: 'sometimes' as 'full' } })).toThrow(RangeError);
     const s = new FluteSender({ tsi: 1, toiBits: 16, tsiBits: 16 });
     expect(() => s.addObject({ source: new Uint8Array(1), contentLocation: 'x', toi: 2n ** 16n })).toThrow(RangeError);
   });

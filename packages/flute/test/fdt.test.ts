@@ -60,8 +60,8 @@ describe('FDT publication and reception', () => {
     }
   });
 
-  it('in-flight publish mode lists only objects being transferred, re-published before each', async () => {
-    const p = setup({ sender: { multiplex: 1, fdt: { publishMode: 'in-flight' } } });
+  it('ObjectsBeingTransferred publish mode lists only objects being transferred, re-published before each', async () => {
+    const p = setup({ sender: { multiplex: 1, fdt: { publishMode: 'objects-being-transferred' } } });
     const seen = capture(p.link);
     for (let i = 0; i < 3; i++) p.sender.addObject({ source: randomBytes(5000, i), contentLocation: `f${i}` });
     await run(p, () => p.rec.completed.length === 3);

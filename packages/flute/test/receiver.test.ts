@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWriter } from '@proto/flute/node';
+import { HET_FTI, encodeAlcPacket } from '@proto/lct';
 import { encodeContent } from '../src/encoding.js';
+import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
+import { otiToFti } from '../src/oti.js';
 import { md5 } from '../src/md5.js';
 import { FluteReceiver } from '../src/receiver/receiver.js';
 import { FluteSender } from '../src/sender/sender.js';
@@ -128,6 +131,30 @@ describe('receiver robustness', () => {
     await run(q, () => q.rec.completed.length + q.rec.failed.length === 3, 10_000);
     expect(q.rec.failed.map((f) => f.reason)).toContain('memory-limit');
     expect(q.receiver.memory).toBe(0);
+  });
+
+  it('FEC 2 with G = 2 symbols per packet (RFC 5510 §4), in-band FTI, one packet lost in each block', () => {
+    const scheme = new ReedSolomonScheme(2);
+    const data = randomBytes(3000, 4);
+    const oti = { ...scheme.createOti(data.length, { symbolLength: 100, maxSourceBlockLength: 10, repair: { symbols: 4 }, m: 8 }), g: 2 };
+    const layout = scheme.layout(oti);
+    const rx = new FluteReceiver();
+    const rec = new Recorder(rx);
+    rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'g2', toi: 6n, contentLength: data.length }], expiresMs: T0 + 60_000 }), T0);
+    for (let sbn = 0; sbn < layout.blockCount; sbn++) {
+      const block = data.subarray(layout.byteOffset(sbn), layout.byteOffset(sbn) + layout.byteLength(sbn));
+      const enc = scheme.createEncoder(oti, sbn, block);
+      const n = scheme.encodingSymbols(oti, layout.sourceSymbols(sbn));
+      for (let esi = 0; esi + 1 < n; esi += 2) {
+        if (esi === 2) continue; // lose ESIs 2 and 3
+        const payload = new Uint8Array(200);
+        enc.writeSymbol(esi, payload, 0);
+        enc.writeSymbol(esi + 1, payload, 100);
+        rx.push(encodeAlcPacket({ header: { tsi: 1, toi: 6, tsiBits: 32, toiBits: 32, codepoint: 2, extensions: [{ het: HET_FTI, fti: otiToFti(oti) }] }, payloadId: { sbn, esi }, payload }, { fecEncodingId: 2 }), T0);
+      }
+    }
+    expectBytes(rec.byLocation('g2'), data);
+    expect(rec.completed[0]!.recoveredSymbols).toBe(2 * layout.blockCount);
   });
 
   it('refuses objects over maxObjectBytes and more objects than maxObjectsPerSession', () => {

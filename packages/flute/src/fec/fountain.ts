@@ -193,18 +193,21 @@ class FountainScheme implements FecScheme {
     return this.code.maxEsi;
   }
 
+  /**
+   * How a block of K symbols meets the block coder: its symbol size, and the block itself or, with
+   * sub-blocks or ypo's last-block cut, a symbol-order view (source for encoding, sink for decoding).
+   */
+  #view(oti: Oti, block: Uint8Array, K: number): { T: number; ypo: boolean; source: Uint8Array | SourceBlock; sink: Uint8Array | SourceBlockSink } {
+    const ypo = this.#ypo(oti, block, K);
+    if (ypo !== undefined) return { T: ypo.symbolSize, ypo: true, source: ypo.source, sink: ypo.sink };
+    if (oti.subBlocks === 1) return { T: oti.symbolLength, ypo: false, source: block, sink: block };
+    const { sizes, starts } = subSymbols(oti);
+    return { T: oti.symbolLength, ypo: false, source: gather(block, K, sizes, starts), sink: scatter(block, K, sizes, starts) };
+  }
+
   createEncoder(oti: Oti, sbn: number, block: Uint8Array): BlockEncoder {
     const K = this.layout(oti).sourceSymbols(sbn);
-    let T = oti.symbolLength;
-    let source: Uint8Array | SourceBlock = block;
-    const ypo = this.#ypo(oti, block, K);
-    if (ypo !== undefined) {
-      T = ypo.symbolSize;
-      source = ypo.source;
-    } else if (oti.subBlocks > 1) {
-      const { sizes, starts } = subSymbols(oti);
-      source = gather(block, K, sizes, starts);
-    }
+    const { T, source } = this.#view(oti, block, K);
     const enc = this.code.encoder(source, T);
     return {
       sourceSymbols: K,
@@ -219,17 +222,8 @@ class FountainScheme implements FecScheme {
   createDecoder(oti: Oti, sbn: number): BlockDecoder {
     const layout = this.layout(oti);
     const K = layout.sourceSymbols(sbn);
-    let T = oti.symbolLength;
     const block = new Uint8Array(layout.byteLength(sbn));
-    let output: Uint8Array | SourceBlockSink = block;
-    const ypo = this.#ypo(oti, block, K);
-    if (ypo !== undefined) {
-      T = ypo.symbolSize;
-      output = ypo.sink;
-    } else if (oti.subBlocks > 1) {
-      const { sizes, starts } = subSymbols(oti);
-      output = scatter(block, K, sizes, starts);
-    }
+    const { T, ypo, sink: output } = this.#view(oti, block, K);
     const dec = this.code.decoder(K, T, output);
     const maxEsi = this.code.maxEsi;
     const name = this.code.name;
@@ -241,7 +235,7 @@ class FountainScheme implements FecScheme {
         if (esi > maxEsi) throw new MalformedError('ESI', `beyond ${maxEsi}`, esi);
         if (symbol.length !== T) {
           // A sender may send the object's last source symbol short (no sub-blocks): pad it.
-          const last = ypo === undefined && oti.subBlocks === 1 && sbn === layout.blockCount - 1 && esi === K - 1 && symbol.length === block.length - (K - 1) * T;
+          const last = !ypo && oti.subBlocks === 1 && sbn === layout.blockCount - 1 && esi === K - 1 && symbol.length === block.length - (K - 1) * T;
           if (!last) throw new MalformedError('encoding symbol', `ESI ${esi} has ${symbol.length} bytes, expected ${T}`, symbol.length);
           padded ??= new Uint8Array(T);
           padded.fill(0);

@@ -47,6 +47,7 @@ export class ObjectReception {
   readonly #done: Uint8Array;
   readonly #held = new Map<number, Uint8Array>();
   #next = 0;
+  #receivedBytes = 0;
   #sink: ObjectSink | undefined;
   #content: ContentDecoder | undefined;
   #md5: Md5 | undefined;
@@ -73,9 +74,7 @@ export class ObjectReception {
 
   /** Bytes of the transfer decoded so far. */
   get receivedBytes(): number {
-    let n = 0;
-    for (let i = 0; i < this.layout.blockCount; i++) if (this.#done[i] === 1) n += this.layout.byteLength(i);
-    return n;
+    return this.#receivedBytes;
   }
 
   /**
@@ -129,6 +128,7 @@ export class ObjectReception {
     this.#decoders.delete(sbn);
     this.#done[sbn] = 1;
     this.blocksDone++;
+    this.#receivedBytes += block.length;
     // The decoder's memory becomes the held block's.
     const delta = block.length - decoderMemory;
     this.host.memory(delta, this);

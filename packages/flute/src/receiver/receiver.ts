@@ -9,6 +9,7 @@ import { Emitter } from '../emitter.js';
 import { decodeContent, encodingFromCenc, type ContentEncoding } from '../encoding.js';
 import { MalformedError } from '../errors.js';
 import { FecRegistry } from '../fec/registry.js';
+import { toHex } from '../md5.js';
 import type { BlockDecoder, FecScheme, Oti } from '../fec/scheme.js';
 import { otiFromFdt, otiFromFti } from '../oti.js';
 import { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink, type ObjectWriter, type SinkResult } from '../writer.js';
@@ -132,9 +133,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function b64(bytes: Uint8Array | undefined): string {
-  return bytes === undefined ? '' : Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** A FLUTE receiver. */
 export class FluteReceiver extends Emitter<FluteReceiverEvents> {
@@ -422,7 +420,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   }
 
   #signature(file: FdtFile): string {
-    return `${file.transferLength ?? ''}/${file.contentLength ?? ''}/${b64(file.contentMd5)}/${file.fileETag ?? ''}`;
+    return `${file.transferLength ?? ''}/${file.contentLength ?? ''}/${file.contentMd5 === undefined ? '' : toHex(file.contentMd5)}/${file.fileETag ?? ''}`;
   }
 
   /** The FDT description of a TOI, or undefined when no current FDT names it. */

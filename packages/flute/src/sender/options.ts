@@ -90,11 +90,12 @@ export interface ObjectOptions {
 /** FDT publication. */
 export interface FdtOptions {
   /**
-   * `'full'` (default): every FDT instance lists every object of the session (mbms2008:FullFDT) and
-   * an object waits until it has been published. `'in-flight'`: an instance lists only the objects
-   * being transferred, and is re-published before each transfer starts (ObjectsBeingTransferred).
+   * `'full'` (default, ypo/flute FullFDT): every FDT instance lists every object of the session
+   * (mbms2008:FullFDT) and an object waits until it has been published.
+   * `'objects-being-transferred'` (ypo/flute ObjectsBeingTransferred): an instance lists only the
+   * objects being transferred, and is re-published before each transfer starts.
    */
-  readonly publishMode?: 'full' | 'in-flight';
+  readonly publishMode?: 'full' | 'objects-being-transferred';
   /** Expires = publication time + this (default 3,600,000 ms); re-published before it runs out. */
   readonly durationMs?: number;
   /** FDT carousel timing (default { mode: 'delay', ms: 1000 }). */

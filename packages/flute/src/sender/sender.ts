@@ -131,10 +131,6 @@ class Transfer {
     this.#openGroup(0);
   }
 
-  get done(): boolean {
-    return this.sent >= this.total;
-  }
-
   /** The LCT header bytes (without FEC Payload ID) for `header`. */
   #template(header: LctHeaderInit): Uint8Array {
     return encodeLctHeader(header, this.alcOptions);
@@ -297,6 +293,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     this.#fec = new FecRegistry({ rsMatrix: options.rsMatrix ?? 'rfc5510', schemes: options.schemes ?? [], raptorYpoLastBlock: options.raptorYpoLastBlock ?? false });
     this.#fdtVersion = profile === 'rfc6726' ? 2 : 1;
     if (options.fdt?.carousel !== undefined) checkTiming(options.fdt.carousel, 'fdt.carousel');
+    const mode = options.fdt?.publishMode ?? 'full';
+    if (mode !== 'full' && mode !== 'objects-being-transferred') throw new RangeError(`fdt.publishMode must be 'full' or 'objects-being-transferred', got ${String(mode)}`);
     checkEncoding(options.fdt?.contentEncoding ?? 'null', 'fdt.contentEncoding');
     this.#fdtHeaderLength = alcPacketLength({ header: this.#fdtHeader(FDT_ID_MOD - 1, 0, 2 ** 40, 2 ** 31, 0), payloadId: { sbn: 0, esi: 0 } }, { fecEncodingId: 0 });
     // Refuse at once a session FEC whose packets cannot fit.
@@ -803,7 +801,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     this.#version++;
     this.emit('transfer-progress', { toi: o.toi, transfer: t.number, sent: t.sent, packets: t.total });
     this.emit('transfer-end', { toi: o.toi, transfer: t.number, sent: t.sent, cut: t.cut });
-    if ((this.#o.fdt?.publishMode ?? 'full') === 'in-flight') {
+    if ((this.#o.fdt?.publishMode ?? 'full') === 'objects-being-transferred') {
       o.announced = false;
       this.#fdtDirty = true;
     }
