@@ -56,7 +56,8 @@ Carousel:
       --carousel-interval MS time between the starts of two transfers (instead of the delay)
       --loop                 endless carousel (until interrupted)
 FDT:
-      --fdt-mode M           full (every file in every instance, default) or in-flight
+      --fdt-mode M           full (FullFDT: every file in every instance, default) or
+                             objects-being-transferred (in-flight for short)
       --fdt-duration S       Expires = now + S seconds (3600)
       --fdt-carousel MS      FDT repetition interval (1000)
       --fdt-encoding E       content encoding of the FDT (null)
@@ -138,6 +139,8 @@ export async function send(argv: string[]): Promise<number> {
       ? { mode: 'interval', ms: int('carousel-interval', v['carousel-interval'], 0) }
       : { mode: 'delay', ms: int('carousel-delay', v['carousel-delay'], 0) };
   const transfers = v.loop ? Infinity : int('transfers', v.transfers, 1, 1);
+  // 'in-flight' stands for ObjectsBeingTransferred (ypo/flute's name, long to type).
+  const fdtMode = choice('fdt-mode', v['fdt-mode'], ['full', 'objects-being-transferred', 'in-flight'], 'full');
   const engine: FluteSenderOptions = {
     tsi: big('tsi', v.tsi, 1n),
     profile: choice<FluteProfile>('profile', v.profile, ['rfc6726', 'rfc3926', 'interop'], 'rfc6726'),
@@ -157,7 +160,7 @@ export async function send(argv: string[]): Promise<number> {
     multiplex: int('multiplex', v.multiplex, 3, 1, 1024),
     interleave: int('interleave', v.interleave, 1, 1, 1024),
     fdt: {
-      publishMode: choice('fdt-mode', v['fdt-mode'], ['full', 'in-flight'], 'full'),
+      publishMode: fdtMode === 'in-flight' ? 'objects-being-transferred' : fdtMode,
       durationMs: seconds('fdt-duration', v['fdt-duration'], 3_600_000),
       carousel: { mode: 'delay', ms: int('fdt-carousel', v['fdt-carousel'], 1000) },
       contentEncoding: choice<ContentEncoding>('fdt-encoding', v['fdt-encoding'], encodings, 'null'),
