@@ -55,8 +55,9 @@ describe('flute send → flute receive, separate processes over loopback multica
           // Four senders into one receiver: 50 Mbit/s each keeps the bursts within its buffers on a busy machine.
           'send', '-g', group, '-i', '127.0.0.1', '--ttl', '1', '--bitrate', '50M', '--tsi', String(100 + k), '--fec', String(fec), '--encoding', enc,
           '--fdt-carousel', '50', '--start-delay', '300', '--json',
-          // With loss, the one-packet empty file needs more than one chance.
-          ...(coded ? ['--repair', '30%', '--transfers', '3', '--carousel-delay', '20'] : []),
+          // With loss, the one-packet empty file needs more than one chance; the transfers are spread
+          // out so that a burst (a busy machine overflowing the socket) cannot take all three.
+          ...(coded ? ['--repair', '30%', '--transfers', '3', '--carousel-delay', '200'] : []),
           sources(enc, fec * 10 + k),
         ], 90_000),
       );
