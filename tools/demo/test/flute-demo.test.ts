@@ -25,7 +25,7 @@ describe('pnpm demo (FLUTE)', () => {
   });
 
   it('delivers every file intact with RaptorQ through 10% loss and prints the summary', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@proto/source', 'tools/demo/demo.ts', '--files', '8', '--max', '600000', '--dir', tmp], { cwd: root, encoding: 'utf8', timeout: 90_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@proto/source', 'tools/demo/demo.ts', '--files', '8', '--max', '600000', '--bitrate', '50M', '--dir', tmp], { cwd: root, encoding: 'utf8', timeout: 90_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/^8 files, 1\.0 KiB to 585\.9 KiB/);
     expect(r.stdout).toContain('files      8/8 intact (MD5 of every received file equals the original\'s)');
