@@ -262,6 +262,28 @@ describe('FluteUdpSender → FluteUdpReceiver on loopback', () => {
     await expect(FluteUdpReceiver.open({ address: '239.255.42.15:0', interface: '127.0.0.1', source: '10.0.0.1', thread: true }).then((r) => r.close())).resolves.toBeUndefined();
   });
 
+  it('counts what the kernel drops when the socket buffer overflows (Linux /proc/net/udp)', async () => {
+    const rx = await FluteUdpReceiver.open({ address: '127.0.0.1:0', receiveBufferSize: 64 << 10 });
+    expect(rx.kernelDrops).toBe(process.platform === 'linux' ? 0 : undefined);
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    const junk = new Uint8Array(1400);
+    for (let i = 0; i < 300; i++) s.send(junk, rx.address.port, '127.0.0.1');
+    // The main thread reads this socket: hold it while the datagrams arrive.
+    for (const until = Date.now() + 300; Date.now() < until; );
+    await within(10_000, new Promise<void>((resolve) => {
+      const check = (): void => (rx.stats.datagrams + (rx.kernelDrops ?? 300) >= 300 ? resolve() : void setTimeout(check, 10));
+      check();
+    }), 'datagrams read or dropped');
+    if (process.platform === 'linux') {
+      expect(rx.kernelDrops).toBeGreaterThan(0);
+      expect(rx.stats.datagrams + rx.kernelDrops!).toBe(300);
+    }
+    s.close();
+    await rx.close();
+    expect(rx.kernelDrops).toBeUndefined();
+  });
+
   it('reports what cannot work: bad interface, port in use without reuse, bad options', async () => {
     await expect(FluteUdpReceiver.open({ address: '239.255.42.13:0', interface: '192.0.2.1' })).rejects.toThrow(/not an address of this host/);
     await expect(FluteUdpSender.open({ destination: '239.255.42.13:4000', interface: 'nope0', flute: { tsi: 1 } })).rejects.toThrow(RangeError);

@@ -56,6 +56,8 @@ export interface FluteDemoResult {
   readonly sent: number;
   readonly received: number;
   readonly lost: number;
+  /** Datagrams dropped for full buffers (the kernel's socket buffer, the reader thread's ring). */
+  readonly dropped: number;
   readonly recoveredSymbols: number;
   readonly group: string;
   readonly errors: readonly string[];
@@ -209,6 +211,7 @@ export async function runFluteDemo(options: FluteDemoOptions): Promise<FluteDemo
     sent: num(ts['datagrams']),
     received: num(rs['datagrams']),
     lost: num(rs['lost']),
+    dropped: num(rs['kernelDrops']) + num(rs['overflow']),
     recoveredSymbols: num(rs['recoveredSymbols']),
     group: endpoint,
     errors,
@@ -216,7 +219,7 @@ export async function runFluteDemo(options: FluteDemoOptions): Promise<FluteDemo
 }
 
 function failed(files: DemoFile[], group: string, errors: string[]): FluteDemoResult {
-  return { ok: false, files, bytes: 0, seconds: 0, goodputMbps: 0, sent: 0, received: 0, lost: 0, recoveredSymbols: 0, group, errors };
+  return { ok: false, files, bytes: 0, seconds: 0, goodputMbps: 0, sent: 0, received: 0, lost: 0, dropped: 0, recoveredSymbols: 0, group, errors };
 }
 
 /** The closing table of the demo. */
@@ -226,7 +229,7 @@ export function formatSummary(r: FluteDemoResult, wallSeconds: number): string {
     `files      ${intact}/${r.files.length} intact (MD5 of every received file equals the original's)`,
     `bytes      ${formatBytes(r.bytes)}`,
     `goodput    ${r.goodputMbps.toFixed(1)} Mbit/s (file bytes over the receiver's first datagram to last file: ${r.seconds.toFixed(2)} s)`,
-    `datagrams  ${r.sent} sent, ${r.lost} lost to the injected loss (${r.received > 0 ? ((100 * r.lost) / r.received).toFixed(1) : '0'}%), ${Math.max(0, r.sent - r.received)} never reached the receiver, ${r.recoveredSymbols} source symbols recovered by FEC`,
+    `datagrams  ${r.sent} sent, ${r.lost} lost to the injected loss (${r.received > 0 ? ((100 * r.lost) / r.received).toFixed(1) : '0'}%), ${r.dropped} dropped by full buffers, ${r.recoveredSymbols} source symbols recovered by FEC`,
     `time       ${wallSeconds.toFixed(1)} s in all`,
   ];
   for (const f of r.files) if (f.received !== f.md5) lines.push(`MISSING or CORRUPT: ${f.name} (${f.received === undefined ? 'not received' : `md5 ${f.received}, expected ${f.md5}`})`);

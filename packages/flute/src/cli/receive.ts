@@ -273,6 +273,7 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
   process.on('SIGTERM', onSignal);
 
   let result = await finished;
+  const kernel = rx.kernelDrops;
   clearInterval(refresh);
   if (timer !== undefined) clearTimeout(timer);
   process.off('SIGINT', onSignal);
@@ -298,13 +299,14 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
     datagrams: rx.stats.datagrams,
     lost: rx.stats.lost,
     overflow: rx.stats.overflow,
+    kernelDrops: kernel,
     recoveredSymbols: engine.stats.recoveredSymbols,
     dropped,
   };
   out.json('summary', summary);
   if (out.mode === 'bars') {
     process.stderr.write(
-      `${completed} file(s), ${formatBytes(completedBytes)} in ${summary.seconds} s (${formatRate(summary.goodputMbps * 1e6)} goodput), ${summary.datagrams} datagrams${summary.lost > 0 ? `, ${summary.lost} lost` : ''}, ${summary.recoveredSymbols} symbols repaired${failed.size > 0 ? `, ${failed.size} failed` : ''}\n`,
+      `${completed} file(s), ${formatBytes(completedBytes)} in ${summary.seconds} s (${formatRate(summary.goodputMbps * 1e6)} goodput), ${summary.datagrams} datagrams${summary.lost > 0 ? `, ${summary.lost} lost (injected)` : ''}${(kernel ?? 0) + summary.overflow > 0 ? `, ${(kernel ?? 0) + summary.overflow} dropped (buffers full)` : ''}, ${summary.recoveredSymbols} symbols repaired${failed.size > 0 ? `, ${failed.size} failed` : ''}\n`,
     );
   }
   if (result === 0 && failed.size > 0) {

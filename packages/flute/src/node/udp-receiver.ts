@@ -12,7 +12,7 @@ import { Random } from '../sim/random.js';
 import type { Endpoint } from './address.js';
 import { BridgedEmitter } from './bridge.js';
 import { SocketReaderThread } from './reader-thread.js';
-import { openReceiveSocket, type UdpReceiveOptions } from './udp.js';
+import { kernelDrops, openReceiveSocket, type UdpReceiveOptions } from './udp.js';
 
 /** Options of a {@link FluteUdpReceiver}. */
 export interface FluteUdpReceiverOptions extends UdpReceiveOptions {
@@ -184,6 +184,14 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
       [Symbol.asyncIterator]: () => iterator,
     };
     return iterator;
+  }
+
+  /**
+   * Datagrams the kernel dropped because the socket's receive buffer was full (Linux, from
+   * /proc/net/udp; undefined elsewhere or once closed). Sockets sharing this address and port count together.
+   */
+  get kernelDrops(): number | undefined {
+    return this.#closed ? undefined : kernelDrops(this.address);
   }
 
   /** Stops receiving, waits for pending writes to finish, and closes the socket. */

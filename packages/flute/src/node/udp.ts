@@ -5,6 +5,8 @@
  * port, any-source or source-specific membership on a chosen interface, reuse-address, receive buffer).
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { isIP } from 'node:net';
 import { isMulticast, parseEndpoint, resolveInterface, type Endpoint } from './address.js';
 
@@ -177,4 +179,58 @@ export async function openReceiveSocket(options: UdpReceiveOptions): Promise<{ s
     socket.close();
     throw e;
   }
+}
+
+/** The 16 bytes of an IPv6 address (zone dropped, an embedded dotted IPv4 tail allowed). */
+function ipv6Bytes(host: string): Uint8Array {
+  let h = host.replace(/%.*$/, '');
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
+  if (v4 !== null) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    h = `${h.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = h.split('::') as [string, string | undefined];
+  const hw = head === '' ? [] : head.split(':');
+  const tw = tail === undefined || tail === '' ? [] : tail.split(':');
+  const words = tail === undefined ? hw : [...hw, ...new Array<string>(8 - hw.length - tw.length).fill('0'), ...tw];
+  const out = new Uint8Array(16);
+  words.forEach((w, i) => {
+    const n = parseInt(w, 16);
+    out[2 * i] = n >>> 8;
+    out[2 * i + 1] = n & 255;
+  });
+  return out;
+}
+
+/** How /proc/net/udp{,6} prints a local address: 32-bit words in host byte order, in hex. */
+function procAddress(e: Endpoint): string {
+  const bytes = e.family === 4 ? Uint8Array.from(e.host.split('.').map(Number)) : ipv6Bytes(e.host);
+  let hex = '';
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = endianness() === 'LE' ? [bytes[i + 3]!, bytes[i + 2]!, bytes[i + 1]!, bytes[i]!] : [bytes[i]!, bytes[i + 1]!, bytes[i + 2]!, bytes[i + 3]!];
+    hex += word.map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  return `${hex.toUpperCase()}:${e.port.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Datagrams the kernel dropped for sockets bound to `address` (its receive buffer was full), from
+ * the `drops` column of /proc/net/udp or udp6; undefined where that file does not exist (not Linux).
+ * Sockets sharing the address and port (SO_REUSEADDR) are counted together.
+ */
+export function kernelDrops(address: Endpoint): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(address.family === 4 ? '/proc/net/udp' : '/proc/net/udp6', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const want = procAddress(address);
+  let drops: number | undefined;
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === want) drops = (drops ?? 0) + Number(f[12] ?? 0);
+  }
+  return drops;
 }
