@@ -6,7 +6,7 @@
 // node:dgram, the same number of datagrams of the same size sent as fast as the socket takes them to
 // a bare receiver process; its rate is what that receiver absorbs (bytes received over first to last).
 // No-code cannot lose a datagram, so each FLUTE case looks for the fastest pacing that delivers:
-// it starts at the raw rate and steps down by 20% after a failed transfer (at most 6 tries).
+// it starts at the raw rate and steps down by 30% after a failed transfer (at most 8 tries).
 //
 //   pnpm exec tsx --conditions=@proto/source packages/flute/bench/loopback.ts
 import { fork, type ChildProcess } from 'node:child_process';
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
       const anchorRate = (anchor.bytes * 8) / (anchor.ms / 1000);
       lines.push(`raw node:dgram, ${size}-byte datagrams: ${count} sent, ${anchor.datagrams} received (${((100 * anchor.datagrams) / count).toFixed(1)}%), ${(anchorRate / 1e6).toFixed(0)} Mbit/s, receiver CPU ${(anchor.cpuUs / anchor.datagrams).toFixed(1)} µs/datagram`);
       let bitrate = anchorRate;
-      for (let attempt = 0; attempt < 6; attempt++, bitrate *= 0.8) {
+      for (let attempt = 0; attempt < 8; attempt++, bitrate *= 0.7) {
         const r = await flute(file, c.fec, c.maxDatagramSize, bitrate);
         const mbps = (SIZE * 8) / (r.ms / 1000) / 1e6;
         lines.push(`${c.name} (${size}-byte datagrams) paced at ${(bitrate / 1e6).toFixed(0)} Mbit/s: ${r.ok ? `delivered, ${mbps.toFixed(0)} Mbit/s goodput, ${r.recovered} symbols rebuilt` : `failed (${r.reason})`}, receiver CPU ${(r.cpuUs / r.datagrams).toFixed(1)} µs/datagram`);
