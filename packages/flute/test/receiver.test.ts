@@ -157,6 +157,24 @@ describe('receiver robustness', () => {
     expect(rec.completed[0]!.recoveredSymbols).toBe(2 * layout.blockCount);
   });
 
+  it('does not allocate what a hostile OTI or Content-Length asks for', () => {
+    const rx = new FluteReceiver({ limits: { maxObjectMemory: 1 << 20 } });
+    const rec = new Recorder(rx);
+    // One no-code block of 2^40 bytes announced; only 1000 bytes sent.
+    const huge = encodeAlcPacket({
+      header: { tsi: 1, toi: 8, tsiBits: 32, toiBits: 32, extensions: [{ het: HET_FTI, fti: { fecEncodingId: 0, transferLength: 2 ** 40, symbolLength: 1000, maxSourceBlockLength: 2 ** 32 - 1 } }] },
+      payloadId: { sbn: 0, esi: 0 },
+      payload: randomBytes(1000),
+    });
+    rx.push(huge, T0);
+    expect(rec.failed.map((f) => f.reason)).toEqual(['memory-limit']);
+    expect(rx.memory).toBe(0);
+    // A 1 GiB Content-Length on a 100-byte object does not make the MemoryWriter allocate it.
+    rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'liar', toi: 9n, contentLength: 2 ** 30, transferLength: 100 }], expiresMs: T0 + 60_000 }), T0);
+    for (const d of objectPackets({ toi: 9, data: randomBytes(100) })) rx.push(d, T0);
+    expect(rec.failed.at(-1)?.reason).toBe('size-mismatch');
+  });
+
   it('refuses objects over maxObjectBytes and more objects than maxObjectsPerSession', () => {
     const rx = new FluteReceiver({ limits: { maxObjectBytes: 1000, maxObjectsPerSession: 2 } });
     for (const d of objectPackets({ toi: 1, data: randomBytes(2000) })) rx.push(d, T0);
