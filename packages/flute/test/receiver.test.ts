@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWriter } from '@proto/flute/node';
-import { HET_FTI, encodeAlcPacket } from '@proto/lct';
+import { HET_FDT, HET_FTI, encodeAlcPacket } from '@proto/lct';
 import { encodeContent } from '../src/encoding.js';
 import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
 import { otiToFti } from '../src/oti.js';
@@ -173,6 +173,23 @@ describe('receiver robustness', () => {
     rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'liar', toi: 9n, contentLength: 2 ** 30, transferLength: 100 }], expiresMs: T0 + 60_000 }), T0);
     for (const d of objectPackets({ toi: 9, data: randomBytes(100) })) rx.push(d, T0);
     expect(rec.failed.at(-1)?.reason).toBe('size-mismatch');
+  });
+
+  it('counts FDT instances being received against maxTotalMemory', () => {
+    const rx = new FluteReceiver({ limits: { maxTotalMemory: 100_000 } });
+    for (let i = 0; i < 10; i++) {
+      // The first packet of a 60 KB FDT instance that never completes, from ten sources.
+      const d = encodeAlcPacket({
+        header: { tsi: 1, toi: 0, tsiBits: 32, toiBits: 32, extensions: [{ het: HET_FDT, version: 2, fdtInstanceId: i }, { het: HET_FTI, fti: { fecEncodingId: 0, transferLength: 60_000, symbolLength: 1000, maxSourceBlockLength: 60 } }] },
+        payloadId: { sbn: 0, esi: 0 },
+        payload: randomBytes(1000, i),
+      });
+      rx.push(d, T0, `10.0.0.${i}:1`);
+      expect(rx.memory).toBeLessThanOrEqual(100_000);
+    }
+    expect(rx.stats.dropped['memory-limit']).toBe(9);
+    rx.cleanup(T0 + 60_000);
+    expect(rx.memory).toBe(0);
   });
 
   it('refuses objects over maxObjectBytes and more objects than maxObjectsPerSession', () => {
