@@ -88,6 +88,39 @@ describe('receiver robustness', () => {
     expectBytes(rec.completed.find((c) => c.meta.contentLocation === 'clean')?.data, data);
   });
 
+  it('well-formed packets with arbitrary FTI, SBN and ESI values never crash it or pass its memory limits', () => {
+    const limits = { maxTotalMemory: 4 << 20, maxObjectMemory: 1 << 20, maxPendingBytes: 1 << 16 };
+    const rx = new FluteReceiver({ limits });
+    const u = (bits: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: 2 ** Math.min(bits, 40) - 1 });
+    const fti = fc.oneof(
+      fc.record({ fecEncodingId: fc.constant(0 as const), transferLength: u(40), symbolLength: u(16), maxSourceBlockLength: u(32) }),
+      fc.record({ fecEncodingId: fc.constant(1 as const), transferLength: u(40), symbolLength: u(16), sourceBlocks: u(16), subBlocks: u(8), alignment: u(8) }),
+      fc.record({ fecEncodingId: fc.constant(2 as const), transferLength: u(40), m: fc.integer({ min: 2, max: 16 }), g: fc.integer({ min: 1, max: 255 }), symbolLength: u(16), maxSourceBlockLength: u(16), maxEncodingSymbols: u(16) }),
+      fc.record({ fecEncodingId: fc.constant(5 as const), transferLength: u(40), symbolLength: u(16), maxSourceBlockLength: u(8), maxEncodingSymbols: u(8) }),
+      fc.record({ fecEncodingId: fc.constant(6 as const), transferLength: u(40), symbolLength: u(16), sourceBlocks: u(8), subBlocks: u(16), alignment: u(8) }),
+      fc.record({ fecEncodingId: fc.constant(129 as const), transferLength: u(40), fecInstanceId: u(16), symbolLength: u(16), maxSourceBlockLength: u(16), maxEncodingSymbols: u(16) }),
+    );
+    fc.assert(
+      fc.property(fti, fc.integer({ min: 1, max: 20 }), u(16), u(16), fc.integer({ min: 0, max: 3000 }), fc.boolean(), (f, toi, sbn, esi, size, close) => {
+        const m = f.fecEncodingId === 2 ? f.m : 8;
+        const d = encodeAlcPacket(
+          {
+            header: { tsi: 3, toi, tsiBits: 32, toiBits: 32, codepoint: f.fecEncodingId, closeObject: close, extensions: [{ het: HET_FTI, fti: f }] },
+            payloadId: { sbn: f.fecEncodingId === 6 ? sbn & 0xff : f.fecEncodingId === 2 ? sbn % 2 ** (32 - m) : f.fecEncodingId === 5 ? sbn : sbn, esi: f.fecEncodingId === 5 ? esi & 0xff : f.fecEncodingId === 2 ? esi % 2 ** m : esi, sourceBlockLength: sbn & 0xffff },
+            payload: randomBytes(size, sbn ^ esi),
+          },
+          { fecEncodingId: f.fecEncodingId, m },
+        );
+        expect(() => rx.push(d, T0, 'fuzz')).not.toThrow();
+        expect(rx.memory).toBeLessThanOrEqual(limits.maxTotalMemory + limits.maxPendingBytes);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(rx.stats.dropped.internal).toBe(0);
+    rx.cleanup(T0 + 3_600_000);
+    expect(rx.memory).toBe(0);
+  });
+
   it('holds an object that completes before its FDT until the FDT names it', () => {
     const rx = new FluteReceiver();
     const rec = new Recorder(rx);
