@@ -1,0 +1,291 @@
+/**
+ * One object being received: per-block FEC decoders, completed blocks handed on in order through
+ * content decoding and MD5 to the object's sink. Blocks that complete out of order, or before the FDT
+ * names the object, are held (and counted against the memory limits).
+ */
+import { MalformedError } from '../errors.js';
+import { createContentDecoder, encodingFromLabel, type ContentDecoder, type ContentEncoding } from '../encoding.js';
+import type { BlockDecoder, BlockLayout, FecScheme, Oti } from '../fec/scheme.js';
+import { Md5 } from '../md5.js';
+import type { ObjectMeta, ObjectSink, SinkResult } from '../writer.js';
+import type { FailReason } from './options.js';
+
+/** Callbacks from an object to its receiver. */
+export interface ObjectHost {
+  /** Memory held by the object changed by `delta` bytes; false refuses growth (the object fails). */
+  memory(delta: number, object: ObjectReception): boolean;
+  openSink(meta: ObjectMeta): ObjectSink;
+  progress(object: ObjectReception): void;
+  completed(object: ObjectReception, result: SinkResult | undefined): void;
+  failed(object: ObjectReception, reason: FailReason, error?: unknown): void;
+  /** Bytes handed to sinks and not yet written changed by `delta`. */
+  pendingWrites(delta: number): void;
+  /** Sinks completing asynchronously changed by `delta`. */
+  finishing(delta: number): void;
+  readonly maxContentBytes: number;
+  readonly verifyMd5: boolean;
+}
+
+export type ObjectState = 'receiving' | 'finishing' | 'done' | 'failed';
+
+export class ObjectReception {
+  readonly layout: BlockLayout;
+  state: ObjectState = 'receiving';
+  meta: ObjectMeta | undefined;
+  /** Content encoding signalled in packets (EXT_CENC), when the FDT does not say. */
+  cenc: ContentEncoding | undefined;
+  lastPacketAt: number;
+  /** When a B flag arrived (undefined: none). */
+  closeFlagAt: number | undefined;
+  interruptedReported = false;
+  memory = 0;
+  blocksDone = 0;
+  /** Source symbols received and source symbols rebuilt by FEC, in decoded blocks. */
+  sourceReceived = 0;
+  recovered = 0;
+  readonly #decoders = new Map<number, BlockDecoder>();
+  readonly #done: Uint8Array;
+  readonly #held = new Map<number, Uint8Array>();
+  #next = 0;
+  #receivedBytes = 0;
+  #sink: ObjectSink | undefined;
+  #content: ContentDecoder | undefined;
+  #md5: Md5 | undefined;
+  #written = 0;
+  #pending: Promise<unknown>[] = [];
+
+  constructor(
+    readonly session: string,
+    readonly tsi: bigint,
+    readonly toi: bigint,
+    readonly oti: Oti,
+    readonly scheme: FecScheme,
+    readonly host: ObjectHost,
+    now: number,
+  ) {
+    this.layout = scheme.layout(oti);
+    this.#done = new Uint8Array(this.layout.blockCount);
+    this.lastPacketAt = now;
+  }
+
+  get complete(): boolean {
+    return this.blocksDone === this.layout.blockCount;
+  }
+
+  /** Bytes of the transfer decoded so far. */
+  get receivedBytes(): number {
+    return this.#receivedBytes;
+  }
+
+  /**
+   * Adds the symbols of one packet. Returns 'stored', 'redundant' (block already decoded) or throws
+   * MalformedError for an impossible SBN/ESI or symbol size.
+   */
+  push(sbn: number, esi: number, payload: Uint8Array, now: number): 'stored' | 'redundant' {
+    this.lastPacketAt = now;
+    if (this.state !== 'receiving') return 'redundant';
+    const L = this.layout;
+    if (L.blockCount === 0) {
+      // Empty object: any packet completes it.
+      this.#tryFinish();
+      return 'stored';
+    }
+    if (sbn >= L.blockCount) throw new MalformedError('SBN', `object has ${L.blockCount} blocks`, sbn);
+    if (this.#done[sbn] === 1) return 'redundant';
+    let dec = this.#decoders.get(sbn);
+    if (dec === undefined) {
+      // Account for the block before allocating it: a peer's OTI may ask for any block size.
+      const need = L.byteLength(sbn);
+      if (!this.host.memory(need, this)) return 'redundant';
+      dec = this.scheme.createDecoder(this.oti, sbn);
+      this.host.memory(dec.memory - need, this);
+      this.memory += dec.memory;
+      this.#decoders.set(sbn, dec);
+    }
+    const T = this.oti.symbolLength;
+    let o = 0;
+    let id = esi;
+    do {
+      const sym = payload.subarray(o, Math.min(payload.length, o + T));
+      o += T;
+      const before = dec.memory;
+      const done = dec.push(id, sym);
+      const after = done ? 0 : dec.memory;
+      if (after !== before && !done) {
+        if (!this.host.memory(after - before, this)) return 'redundant';
+        this.memory += after - before;
+      }
+      if (done) {
+        this.#blockDone(sbn, dec, before);
+        break;
+      }
+      id++;
+    } while (o < payload.length);
+    return 'stored';
+  }
+
+  #blockDone(sbn: number, dec: BlockDecoder, decoderMemory: number): void {
+    const block = dec.result();
+    this.sourceReceived += dec.sourceReceived;
+    this.recovered += this.layout.sourceSymbols(sbn) - dec.sourceReceived;
+    this.#decoders.delete(sbn);
+    this.#done[sbn] = 1;
+    this.blocksDone++;
+    this.#receivedBytes += block.length;
+    // The decoder's memory becomes the held block's.
+    const delta = block.length - decoderMemory;
+    this.host.memory(delta, this);
+    this.memory += delta;
+    this.#held.set(sbn, block);
+    this.host.progress(this);
+    this.#drain();
+  }
+
+  /** Attaches the FDT description; delivery starts if blocks are waiting. */
+  describe(meta: ObjectMeta): void {
+    if (this.meta !== undefined || this.state === 'failed' || this.state === 'done') return;
+    this.meta = meta;
+    this.#drain();
+  }
+
+  #openPipeline(): boolean {
+    const meta = this.meta!;
+    const label = meta.contentEncoding;
+    let encoding: ContentEncoding | undefined = label === undefined ? (this.cenc ?? 'null') : encodingFromLabel(label);
+    if (encoding === undefined) {
+      this.#fail('unsupported-encoding', new MalformedError('Content-Encoding', 'is not one of null, deflate, zlib, gzip', label));
+      return false;
+    }
+    if (encoding === 'null' && this.cenc !== undefined && this.cenc !== 'null') encoding = this.cenc;
+    try {
+      this.#sink = this.host.openSink(meta);
+    } catch (e) {
+      this.#fail('bad-location', e);
+      return false;
+    }
+    if (meta.md5 !== undefined && this.host.verifyMd5) this.#md5 = new Md5();
+    this.#content = createContentDecoder(encoding, { maxOutput: Math.min(this.host.maxContentBytes, meta.contentLength ?? Infinity) }, (chunk) => this.#write(chunk));
+    return true;
+  }
+
+  #write(chunk: Uint8Array): void {
+    this.#md5?.update(chunk);
+    this.#written += chunk.length;
+    const r = this.#sink!.write(chunk);
+    if (r instanceof Promise) this.#track(r, chunk.length);
+  }
+
+  #track(p: Promise<unknown>, bytes: number): void {
+    this.host.pendingWrites(bytes);
+    const tracked = p.then(
+      () => this.host.pendingWrites(-bytes),
+      (e: unknown) => {
+        this.host.pendingWrites(-bytes);
+        this.#fail('write-error', e);
+      },
+    );
+    this.#pending.push(tracked);
+    if (this.#pending.length > 64) this.#pending = this.#pending.slice(-32);
+  }
+
+  #drain(): void {
+    if (this.meta === undefined || this.state !== 'receiving') return;
+    // Open the sink only once there is something to write (in-band CENC may still arrive).
+    if (!this.#held.has(this.#next) && !this.complete) return;
+    if (this.#sink === undefined && !this.#openPipeline()) return;
+    try {
+      for (;;) {
+        const block = this.#held.get(this.#next);
+        if (block === undefined) break;
+        this.#held.delete(this.#next);
+        this.#next++;
+        this.host.memory(-block.length, this);
+        this.memory -= block.length;
+        this.#content!.push(block, this.#next === this.layout.blockCount);
+      }
+    } catch (e) {
+      this.#fail(e instanceof MalformedError ? 'content-decoding' : 'write-error', e);
+      return;
+    }
+    this.#tryFinish();
+  }
+
+  #tryFinish(): void {
+    if (this.state !== 'receiving' || !this.complete || this.meta === undefined) return;
+    if (this.#sink === undefined && !this.#openPipeline()) return;
+    if (this.layout.blockCount === 0) {
+      try {
+        this.#content!.push(new Uint8Array(0), true);
+      } catch (e) {
+        this.#fail('content-decoding', e);
+        return;
+      }
+    }
+    if (this.#next < this.layout.blockCount) return;
+    const meta = this.meta;
+    if (meta.contentLength !== undefined && this.#written !== meta.contentLength) {
+      this.#fail('size-mismatch', new MalformedError('Content-Length', `FDT says ${meta.contentLength} bytes, decoded ${this.#written}`, this.#written));
+      return;
+    }
+    if (this.#md5 !== undefined) {
+      const digest = this.#md5.digest();
+      if (!digest.every((b, i) => b === meta.md5![i])) {
+        this.#fail('md5-mismatch', new MalformedError('Content-MD5', 'does not match the decoded content'));
+        return;
+      }
+    }
+    this.state = 'finishing';
+    const sink = this.#sink!;
+    const finish = (result: SinkResult | void): void => {
+      if (this.state !== 'finishing') return;
+      this.state = 'done';
+      this.host.completed(this, result ?? undefined);
+    };
+    const pending = this.#pending;
+    this.#pending = [];
+    try {
+      if (pending.length === 0) {
+        const r = sink.complete();
+        if (!(r instanceof Promise)) {
+          finish(r);
+          return;
+        }
+      }
+      this.host.finishing(1);
+      Promise.all(pending)
+        .then(() => (this.state === 'finishing' ? sink.complete() : undefined))
+        .then(finish, (e: unknown) => this.#fail('write-error', e))
+        .finally(() => this.host.finishing(-1));
+    } catch (e) {
+      this.#fail('write-error', e);
+    }
+  }
+
+  /** Fails the object: frees its memory, aborts its sink, tells the host. */
+  fail(reason: FailReason, error?: unknown): void {
+    this.#fail(reason, error);
+  }
+
+  #fail(reason: FailReason, error?: unknown): void {
+    if (this.state === 'failed' || this.state === 'done') return;
+    this.state = 'failed';
+    this.release();
+    if (this.#sink !== undefined) {
+      try {
+        const r = this.#sink.abort(reason);
+        if (r instanceof Promise) r.catch(() => {});
+      } catch {
+        // A sink that cannot abort has nothing more to say.
+      }
+    }
+    this.host.failed(this, reason, error);
+  }
+
+  /** Drops every decoder and held block. */
+  release(): void {
+    if (this.memory !== 0) this.host.memory(-this.memory, this);
+    this.memory = 0;
+    this.#decoders.clear();
+    this.#held.clear();
+  }
+}

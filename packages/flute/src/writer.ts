@@ -1,0 +1,95 @@
+/**
+ * Object writers: where a receiver puts delivered objects. The receiver hands each object's decoded
+ * content to a sink in order (block by block as blocks complete, content-decoded), after checking the
+ * size and MD5 calls `complete`, and calls `abort` on any failure. Sink methods may return promises
+ * (file I/O); the receiver chains nothing on them but counts the bytes still pending.
+ */
+
+/** Cache-Control of a File (3GPP TS 26.346 §7.2.10.2), as the receiver reports it. */
+export type ObjectCacheControl = { readonly directive: 'no-cache' } | { readonly directive: 'max-stale' } | { readonly directive: 'expires'; readonly expiresMs: number };
+
+/** What is known about an object being delivered (from its FDT File entry and the packets). */
+export interface ObjectMeta {
+  /** Session key: `from` (or `''`) and TSI. */
+  readonly session: string;
+  readonly tsi: bigint;
+  readonly toi: bigint;
+  /** Content-Location from the FDT (as sent, not sanitised). */
+  readonly contentLocation: string;
+  readonly contentType: string | undefined;
+  /** Content-Encoding label from the FDT, if any. */
+  readonly contentEncoding: string | undefined;
+  /** Content-Length from the FDT, if given. */
+  readonly contentLength: number | undefined;
+  /** Transfer length (bytes on the wire, after content encoding). */
+  readonly transferLength: number;
+  /** Content-MD5 from the FDT, if given. */
+  readonly md5: Uint8Array | undefined;
+  readonly etag: string | undefined;
+  readonly cacheControl: ObjectCacheControl | undefined;
+  readonly groups: readonly string[];
+  /** FEC Encoding ID the object was sent with. */
+  readonly fecEncodingId: number;
+}
+
+/** What a sink may report when it completes. */
+export interface SinkResult {
+  /** The content, for writers that keep it in memory. */
+  readonly data?: Uint8Array;
+  /** Where the content was stored, for writers that store it. */
+  readonly path?: string;
+}
+
+/** One object's destination. */
+export interface ObjectSink {
+  /** The next `chunk.length` bytes of content (called in content order). */
+  write(chunk: Uint8Array): void | Promise<void>;
+  /** All content was written and verified: make it visible. */
+  complete(): SinkResult | void | Promise<SinkResult | void>;
+  /** Delivery failed (`reason`): discard what was written. */
+  abort(reason: string): void | Promise<void>;
+}
+
+/** Creates a sink for each object the receiver starts delivering. */
+export interface ObjectWriter {
+  open(meta: ObjectMeta): ObjectSink;
+}
+
+/**
+ * Keeps each object in memory until it completes and returns it as `data` in the receiver's
+ * `object-completed` event. Holds nothing after that. `maxObjectBytes` caps one object (default 1 GiB).
+ */
+export class MemoryWriter implements ObjectWriter {
+  readonly #max: number;
+  constructor(options: { readonly maxObjectBytes?: number } = {}) {
+    this.#max = options.maxObjectBytes ?? 2 ** 30;
+  }
+
+  open(meta: ObjectMeta): ObjectSink {
+    const max = this.#max;
+    const expected = meta.contentLength;
+    // Content-Length comes from the peer: trust it for the first allocation only up to 16 MiB.
+    let buffer = new Uint8Array(Math.min(expected ?? 1 << 16, max, 16 << 20));
+    let length = 0;
+    return {
+      write(chunk) {
+        if (length + chunk.length > max) throw new RangeError(`object over the MemoryWriter limit of ${max} bytes`);
+        if (length + chunk.length > buffer.length) {
+          const grown = new Uint8Array(Math.min(max, Math.max(buffer.length * 2, length + chunk.length)));
+          grown.set(buffer.subarray(0, length));
+          buffer = grown;
+        }
+        buffer.set(chunk, length);
+        length += chunk.length;
+      },
+      complete() {
+        const data = length === buffer.length ? buffer : buffer.slice(0, length);
+        buffer = new Uint8Array(0);
+        return { data };
+      },
+      abort() {
+        buffer = new Uint8Array(0);
+      },
+    };
+  }
+}
