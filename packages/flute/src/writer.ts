@@ -68,7 +68,8 @@ export class MemoryWriter implements ObjectWriter {
   open(meta: ObjectMeta): ObjectSink {
     const max = this.#max;
     const expected = meta.contentLength;
-    let buffer = new Uint8Array(expected !== undefined && expected <= max ? expected : Math.min(max, 1 << 16));
+    // Content-Length comes from the peer: trust it for the first allocation only up to 16 MiB.
+    let buffer = new Uint8Array(Math.min(expected ?? 1 << 16, max, 16 << 20));
     let length = 0;
     return {
       write(chunk) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWriter } from '@proto/flute/node';
-import { HET_FTI, encodeAlcPacket } from '@proto/lct';
+import { HET_FDT, HET_FTI, encodeAlcPacket } from '@proto/lct';
 import { encodeContent } from '../src/encoding.js';
 import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
 import { otiToFti } from '../src/oti.js';
@@ -88,6 +88,39 @@ describe('receiver robustness', () => {
     expectBytes(rec.completed.find((c) => c.meta.contentLocation === 'clean')?.data, data);
   });
 
+  it('well-formed packets with arbitrary FTI, SBN and ESI values never crash it or pass its memory limits', () => {
+    const limits = { maxTotalMemory: 4 << 20, maxObjectMemory: 1 << 20, maxPendingBytes: 1 << 16 };
+    const rx = new FluteReceiver({ limits });
+    const u = (bits: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: 2 ** Math.min(bits, 40) - 1 });
+    const fti = fc.oneof(
+      fc.record({ fecEncodingId: fc.constant(0 as const), transferLength: u(40), symbolLength: u(16), maxSourceBlockLength: u(32) }),
+      fc.record({ fecEncodingId: fc.constant(1 as const), transferLength: u(40), symbolLength: u(16), sourceBlocks: u(16), subBlocks: u(8), alignment: u(8) }),
+      fc.record({ fecEncodingId: fc.constant(2 as const), transferLength: u(40), m: fc.integer({ min: 2, max: 16 }), g: fc.integer({ min: 1, max: 255 }), symbolLength: u(16), maxSourceBlockLength: u(16), maxEncodingSymbols: u(16) }),
+      fc.record({ fecEncodingId: fc.constant(5 as const), transferLength: u(40), symbolLength: u(16), maxSourceBlockLength: u(8), maxEncodingSymbols: u(8) }),
+      fc.record({ fecEncodingId: fc.constant(6 as const), transferLength: u(40), symbolLength: u(16), sourceBlocks: u(8), subBlocks: u(16), alignment: u(8) }),
+      fc.record({ fecEncodingId: fc.constant(129 as const), transferLength: u(40), fecInstanceId: u(16), symbolLength: u(16), maxSourceBlockLength: u(16), maxEncodingSymbols: u(16) }),
+    );
+    fc.assert(
+      fc.property(fti, fc.integer({ min: 1, max: 20 }), u(16), u(16), fc.integer({ min: 0, max: 3000 }), fc.boolean(), (f, toi, sbn, esi, size, close) => {
+        const m = f.fecEncodingId === 2 ? f.m : 8;
+        const d = encodeAlcPacket(
+          {
+            header: { tsi: 3, toi, tsiBits: 32, toiBits: 32, codepoint: f.fecEncodingId, closeObject: close, extensions: [{ het: HET_FTI, fti: f }] },
+            payloadId: { sbn: f.fecEncodingId === 6 ? sbn & 0xff : f.fecEncodingId === 2 ? sbn % 2 ** (32 - m) : f.fecEncodingId === 5 ? sbn : sbn, esi: f.fecEncodingId === 5 ? esi & 0xff : f.fecEncodingId === 2 ? esi % 2 ** m : esi, sourceBlockLength: sbn & 0xffff },
+            payload: randomBytes(size, sbn ^ esi),
+          },
+          { fecEncodingId: f.fecEncodingId, m },
+        );
+        expect(() => rx.push(d, T0, 'fuzz')).not.toThrow();
+        expect(rx.memory).toBeLessThanOrEqual(limits.maxTotalMemory + limits.maxPendingBytes);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(rx.stats.dropped.internal).toBe(0);
+    rx.cleanup(T0 + 3_600_000);
+    expect(rx.memory).toBe(0);
+  });
+
   it('holds an object that completes before its FDT until the FDT names it', () => {
     const rx = new FluteReceiver();
     const rec = new Recorder(rx);
@@ -155,6 +188,41 @@ describe('receiver robustness', () => {
     }
     expectBytes(rec.byLocation('g2'), data);
     expect(rec.completed[0]!.recoveredSymbols).toBe(2 * layout.blockCount);
+  });
+
+  it('does not allocate what a hostile OTI or Content-Length asks for', () => {
+    const rx = new FluteReceiver({ limits: { maxObjectMemory: 1 << 20 } });
+    const rec = new Recorder(rx);
+    // One no-code block of 2^40 bytes announced; only 1000 bytes sent.
+    const huge = encodeAlcPacket({
+      header: { tsi: 1, toi: 8, tsiBits: 32, toiBits: 32, extensions: [{ het: HET_FTI, fti: { fecEncodingId: 0, transferLength: 2 ** 40, symbolLength: 1000, maxSourceBlockLength: 2 ** 32 - 1 } }] },
+      payloadId: { sbn: 0, esi: 0 },
+      payload: randomBytes(1000),
+    });
+    rx.push(huge, T0);
+    expect(rec.failed.map((f) => f.reason)).toEqual(['memory-limit']);
+    expect(rx.memory).toBe(0);
+    // A 1 GiB Content-Length on a 100-byte object does not make the MemoryWriter allocate it.
+    rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'liar', toi: 9n, contentLength: 2 ** 30, transferLength: 100 }], expiresMs: T0 + 60_000 }), T0);
+    for (const d of objectPackets({ toi: 9, data: randomBytes(100) })) rx.push(d, T0);
+    expect(rec.failed.at(-1)?.reason).toBe('size-mismatch');
+  });
+
+  it('counts FDT instances being received against maxTotalMemory', () => {
+    const rx = new FluteReceiver({ limits: { maxTotalMemory: 100_000 } });
+    for (let i = 0; i < 10; i++) {
+      // The first packet of a 60 KB FDT instance that never completes, from ten sources.
+      const d = encodeAlcPacket({
+        header: { tsi: 1, toi: 0, tsiBits: 32, toiBits: 32, extensions: [{ het: HET_FDT, version: 2, fdtInstanceId: i }, { het: HET_FTI, fti: { fecEncodingId: 0, transferLength: 60_000, symbolLength: 1000, maxSourceBlockLength: 60 } }] },
+        payloadId: { sbn: 0, esi: 0 },
+        payload: randomBytes(1000, i),
+      });
+      rx.push(d, T0, `10.0.0.${i}:1`);
+      expect(rx.memory).toBeLessThanOrEqual(100_000);
+    }
+    expect(rx.stats.dropped['memory-limit']).toBe(9);
+    rx.cleanup(T0 + 60_000);
+    expect(rx.memory).toBe(0);
   });
 
   it('refuses objects over maxObjectBytes and more objects than maxObjectsPerSession', () => {

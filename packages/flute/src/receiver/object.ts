@@ -94,8 +94,11 @@ export class ObjectReception {
     if (this.#done[sbn] === 1) return 'redundant';
     let dec = this.#decoders.get(sbn);
     if (dec === undefined) {
+      // Account for the block before allocating it: a peer's OTI may ask for any block size.
+      const need = L.byteLength(sbn);
+      if (!this.host.memory(need, this)) return 'redundant';
       dec = this.scheme.createDecoder(this.oti, sbn);
-      if (!this.host.memory(dec.memory, this)) return 'redundant';
+      this.host.memory(dec.memory - need, this);
       this.memory += dec.memory;
       this.#decoders.set(sbn, dec);
     }

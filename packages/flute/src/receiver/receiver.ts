@@ -71,6 +71,8 @@ interface FdtReception {
   readonly cenc: number;
   readonly sctMs: number | undefined;
   lastPacketAt: number;
+  /** Bytes of its block buffers, counted in the receiver's memory. */
+  memory: number;
 }
 
 interface Pending {
@@ -321,7 +323,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         return;
       }
       // Few FDT instances are in flight at once; bound them.
-      if (s.fdts.size >= 8) s.fdts.delete(s.fdts.keys().next().value!);
+      if (s.fdts.size >= 8) this.#dropFdt(s, s.fdts.keys().next().value!);
       r = {
         oti,
         scheme,
@@ -331,8 +333,10 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         cenc,
         sctMs: time?.sct === undefined ? undefined : ntpToUnixMs(time.sct, now),
         lastPacketAt: now,
+        memory: 0,
       };
       s.fdts.set(key, r);
+      this.#schedule(now + this.#objectTimeout);
     }
     r.lastPacketAt = now;
     const layout = scheme.layout(r.oti);
@@ -343,7 +347,17 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     }
     if (r.blocks[sbn] !== undefined) return;
     let dec = r.decoders.get(sbn);
-    if (dec === undefined) r.decoders.set(sbn, (dec = scheme.createDecoder(r.oti, sbn)));
+    if (dec === undefined) {
+      // FDT blocks count against the total memory like object blocks.
+      const need = layout.byteLength(sbn);
+      if (this.#memory + need > this.limits.maxTotalMemory) {
+        this.#drop('memory-limit', s, 0n);
+        return;
+      }
+      this.#memory += need;
+      r.memory += need;
+      r.decoders.set(sbn, (dec = scheme.createDecoder(r.oti, sbn)));
+    }
     let done: boolean;
     try {
       done = dec.push(esi, packet.payload);
@@ -355,7 +369,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     r.blocks[sbn] = dec.result();
     r.decoders.delete(sbn);
     if (++r.done < layout.blockCount) return;
-    s.fdts.delete(key);
+    this.#dropFdt(s, key);
     const bytes = new Uint8Array(r.oti.transferLength);
     let o = 0;
     for (const b of r.blocks) {
@@ -363,6 +377,14 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       o += b!.length;
     }
     this.#fdtComplete(s, ext.fdtInstanceId, bytes, r.cenc, r.sctMs, now);
+  }
+
+  /** Forgets an FDT instance being received and frees its memory. */
+  #dropFdt(s: Session, key: string): void {
+    const r = s.fdts.get(key);
+    if (r === undefined) return;
+    this.#memory -= r.memory;
+    s.fdts.delete(key);
   }
 
   #fdtComplete(s: Session, id: number, bytes: Uint8Array, cenc: number, sctMs: number | undefined, now: number): void {
@@ -675,7 +697,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         }
       }
       for (const [key, r] of s.fdts) {
-        if (now >= r.lastPacketAt + this.#objectTimeout) s.fdts.delete(key);
+        if (now >= r.lastPacketAt + this.#objectTimeout) this.#dropFdt(s, key);
         else next = Math.min(next, r.lastPacketAt + this.#objectTimeout);
       }
     }
@@ -690,6 +712,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     }
     this.#pendingBytes -= s.pendingBytes;
     s.pending.clear();
+    for (const key of [...s.fdts.keys()]) this.#dropFdt(s, key);
     this.emit('session-closed', { session: s.key, tsi: s.tsi, reason });
   }
 }
