@@ -123,7 +123,8 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
 
   /** Runs the pump soon. Call after changing the engine directly (addObject, removeObject, setComplete…). */
   wake(): void {
-    if (this.#socketClosed) return;
+    // Closed, or closing (the close-session packet has gone; its repeats run on their own timer).
+    if (this.#socketClosed || this.#closePacket !== undefined) return;
     if (this.#immediate !== undefined) return;
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
