@@ -166,6 +166,23 @@ async function flute(file: string, fec: FecOptions, maxDatagramSize: number, bit
   }
 }
 
+/** The sender alone, unpaced, to a group nobody joined: how fast the pump gets datagrams out. */
+async function senderAlone(data: Uint8Array, fec: FecOptions, maxDatagramSize: number): Promise<{ mbps: number; cpuUs: number }> {
+  const tx = await FluteUdpSender.open({ destination: `${GROUP.replace(/\.1$/, '.2')}:45678`, interface: '127.0.0.1', ttl: 1, bitrate: Infinity, flute: { tsi: 1, fec, maxDatagramSize } });
+  let started = 0;
+  let cpu0 = 0;
+  tx.engine.on('transfer-start', () => {
+    started = performance.now();
+    cpu0 = cpu();
+  });
+  tx.addObject({ source: data, contentLocation: 'alone', md5: false });
+  await tx.idle();
+  const ms = performance.now() - started;
+  const cpuUs = (cpu() - cpu0) / tx.stats.datagrams;
+  await tx.close();
+  return { mbps: (data.length * 8) / ms / 1e3, cpuUs };
+}
+
 function measurement(name: string, bytes: number, ms: number, datagrams: number): Measurement {
   const seconds = ms / 1000;
   return { name, iterations: 1, seconds, nsPerOp: (ms * 1e6) / datagrams, opsPerSecond: datagrams / seconds, bytesPerSecond: bytes / seconds };
@@ -189,6 +206,8 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const size = datagramSize(c.fec, c.maxDatagramSize);
       const count = Math.ceil(SIZE / c.fec.symbolLength);
+      const alone = await senderAlone(data, c.fec, c.maxDatagramSize);
+      lines.push(`${c.name}, FluteUdpSender alone (unpaced, nobody listening), ${size}-byte datagrams: ${alone.mbps.toFixed(0)} Mbit/s, sender CPU ${alone.cpuUs.toFixed(1)} µs/datagram`);
       const anchor = await raw(size, count);
       const anchorRate = (anchor.bytes * 8) / (anchor.ms / 1000);
       lines.push(`raw node:dgram, ${size}-byte datagrams: ${count} sent, ${anchor.datagrams} received (${((100 * anchor.datagrams) / count).toFixed(1)}%), ${(anchorRate / 1e6).toFixed(0)} Mbit/s, receiver CPU ${(anchor.cpuUs / anchor.datagrams).toFixed(1)} µs/datagram`);
