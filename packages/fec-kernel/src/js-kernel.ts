@@ -136,6 +136,18 @@ function xor32From(w: Int32Array, src: Int32Array, n: number): void {
   for (let i = 0; i < n; i++) w[i]! ^= src[i]!;
 }
 
+/** The three operations of `#apply`. */
+const XOR = 0;
+const MUL_ADD = 1;
+const MUL = 2;
+type Kind = typeof XOR | typeof MUL_ADD | typeof MUL;
+
+function bytes(kind: Kind, m: Uint8Array, d: number, s: number, len: number, row: Uint8Array): void {
+  if (kind === XOR) xorBytes(m, d, s, len);
+  else if (kind === MUL_ADD) mulAddBytes(m, d, s, len, row);
+  else mulBytes(m, d, s, len, row);
+}
+
 /** Below this many bytes, word loops do not pay for their head and tail handling. */
 const WORDS_FROM = 16;
 
@@ -254,69 +266,52 @@ export class JsKernel implements FecKernel {
   }
 
   #xor(dst: number, src: number, len: number): void {
-    const m = this.#mem;
-    const shift = (dst ^ src) & 7;
-    if (len < WORDS_FROM || (shift & 3) !== 0) {
-      xorBytes(m, dst, src, len);
-      return;
-    }
-    const unit = shift === 0 ? 8 : 4;
-    const head = (unit - (dst & (unit - 1))) & (unit - 1);
-    xorBytes(m, dst, src, head);
-    const n = Math.floor((len - head) / unit);
-    if (unit === 8) xor64(this.#mem64, (dst + head) >>> 3, (src + head) >>> 3, n);
-    else xor32(this.#mem32, (dst + head) >>> 2, (src + head) >>> 2, n);
-    const done = head + n * unit;
-    xorBytes(m, dst + done, src + done, len - done);
+    this.#apply(XOR, dst, src, len, 0);
   }
 
   #mulAdd(dst: number, src: number, len: number, c: number): void {
     if (c === 0) return;
-    if (c === 1) {
-      this.#xor(dst, src, len);
-      return;
-    }
-    const m = this.#mem;
-    const row = ROWS[c]!;
-    const shift = (dst ^ src) & 7;
-    if (len < WORDS_FROM || (shift & 3) !== 0) {
-      mulAddBytes(m, dst, src, len, row);
-      return;
-    }
-    const unit = c === 2 && shift === 0 ? 8 : 4;
-    const head = (unit - (dst & (unit - 1))) & (unit - 1);
-    mulAddBytes(m, dst, src, head, row);
-    const n = Math.floor((len - head) / unit);
-    if (unit === 8) mulAdd2x64(this.#mem64, (dst + head) >>> 3, (src + head) >>> 3, n);
-    else mulAdd32(this.#mem32, (dst + head) >>> 2, (src + head) >>> 2, n, row);
-    const done = head + n * unit;
-    mulAddBytes(m, dst + done, src + done, len - done, row);
+    this.#apply(c === 1 ? XOR : MUL_ADD, dst, src, len, c);
   }
 
   #mul(dst: number, src: number, len: number, c: number): void {
+    if (c === 0) this.#mem.fill(0, dst, dst + len);
+    else if (c !== 1) this.#apply(MUL, dst, src, len, c);
+    else if (dst !== src) this.#mem.copyWithin(dst, src, src + len);
+  }
+
+  /**
+   * One operation over [dst, dst + len) from [src, src + len): single bytes up to the first aligned
+   * one, then the widest word loop both ranges allow (64-bit lanes for XOR and for c = 2 when they
+   * share an 8-byte alignment, else 32-bit words when they share a 4-byte one), then the last bytes.
+   */
+  #apply(kind: Kind, dst: number, src: number, len: number, c: number): void {
     const m = this.#mem;
-    if (c === 0) {
-      m.fill(0, dst, dst + len);
-      return;
-    }
-    if (c === 1) {
-      if (dst !== src) m.copyWithin(dst, src, src + len);
-      return;
-    }
     const row = ROWS[c]!;
     const shift = (dst ^ src) & 7;
     if (len < WORDS_FROM || (shift & 3) !== 0) {
-      mulBytes(m, dst, src, len, row);
+      bytes(kind, m, dst, src, len, row);
       return;
     }
-    const unit = c === 2 && shift === 0 ? 8 : 4;
+    const unit = shift === 0 && (kind === XOR || c === 2) ? 8 : 4;
     const head = (unit - (dst & (unit - 1))) & (unit - 1);
-    mulBytes(m, dst, src, head, row);
+    bytes(kind, m, dst, src, head, row);
     const n = Math.floor((len - head) / unit);
-    if (unit === 8) mul2x64(this.#mem64, (dst + head) >>> 3, (src + head) >>> 3, n);
-    else mul32(this.#mem32, (dst + head) >>> 2, (src + head) >>> 2, n, row);
+    const d = dst + head;
+    const s = src + head;
+    if (unit === 8) {
+      const w = this.#mem64;
+      if (kind === XOR) xor64(w, d >>> 3, s >>> 3, n);
+      else if (kind === MUL_ADD) mulAdd2x64(w, d >>> 3, s >>> 3, n);
+      else mul2x64(w, d >>> 3, s >>> 3, n);
+    } else {
+      const w = this.#mem32;
+      if (kind === XOR) xor32(w, d >>> 2, s >>> 2, n);
+      else if (kind === MUL_ADD) mulAdd32(w, d >>> 2, s >>> 2, n, row);
+      else mul32(w, d >>> 2, s >>> 2, n, row);
+    }
     const done = head + n * unit;
-    mulBytes(m, dst + done, src + done, len - done, row);
+    bytes(kind, m, dst + done, src + done, len - done, row);
   }
 
   mulMatrix(coeffs: Uint8Array, rows: number, cols: number, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): void {

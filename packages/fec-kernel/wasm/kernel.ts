@@ -275,36 +275,29 @@ function runFunc(): FuncDef {
   const address = (local: number): number[] => [...get(local), ...get(stride), ...op.i32_mul, ...get(base), ...op.i32_add, ...set(local)];
   /** The nibble table of the operation's constant: TABLES_BASE + (w1 >>> 24)·32. */
   const table = [...get(w1), ...op.i32_const(24), ...op.i32_shr_u, ...op.i32_const(5), ...op.i32_shl, ...op.i32_const(TABLES_BASE), ...op.i32_add];
-  // The XOR case, fusing up to two following XORs into the same symbol that read another symbol
-  // (w0 is the next word again: opcode 0, same index). Branch depths: the case code sits inside 5
-  // dispatch blocks and the loop; each `if` adds one.
-  const xorCase = [
+  /**
+   * `if (next operation exists, is an XOR into the same symbol (its first word equals w0: opcode 0,
+   * same index) and reads another symbol) { into = its source's address; step past it; body }`:
+   * three nested ifs, so `body` sits three labels deeper.
+   */
+  const ifNextXor = (into: number, body: Bytes[]): number[] => [
     ...get(ops), ...get(end), ...op.i32_lt_u,
     ...op.if(
       get(ops), op.i32_load(0), get(w0), op.i32_eq,
       op.if(
-        get(ops), op.i32_load(4), op.i32_const(SRC_MASK), op.i32_and, tee(b), get(slot), op.i32_ne,
-        op.if(
-          address(b),
-          addTo(ops, 8),
-          get(ops), get(end), op.i32_lt_u,
-          op.if(
-            get(ops), op.i32_load(0), get(w0), op.i32_eq,
-            op.if(
-              get(ops), op.i32_load(4), op.i32_const(SRC_MASK), op.i32_and, tee(c), get(slot), op.i32_ne,
-              op.if(
-                address(c),
-                addTo(ops, 8),
-                get(dst), get(src), get(b), get(c), get(len), op.call(FN.xor3),
-                op.br(6 + 5),
-              ),
-            ),
-          ),
-          get(dst), get(src), get(b), get(len), op.call(FN.xor2),
-          op.br(3 + 5),
-        ),
+        get(ops), op.i32_load(4), op.i32_const(SRC_MASK), op.i32_and, tee(into), get(slot), op.i32_ne,
+        op.if(address(into), addTo(ops, 8), ...body),
       ),
     ),
+  ];
+  // The XOR case, fused with up to two following XORs into the same symbol. Branch depths: the case
+  // code sits inside 5 dispatch blocks and the loop.
+  const xorCase = [
+    ...ifNextXor(b, [
+      ifNextXor(c, [get(dst), get(src), get(b), get(c), get(len), op.call(FN.xor3), op.br(6 + 5)]),
+      get(dst), get(src), get(b), get(len), op.call(FN.xor2),
+      op.br(3 + 5),
+    ]),
     ...get(dst), ...get(src), ...get(len), ...op.call(FN.xor),
     ...op.br(5),
   ];
