@@ -48,6 +48,7 @@ export const KERNEL_OP_MAX_SRC = 0x00ffffff;
  *     ArrayBuffer; the fallback reallocates), so a Uint8Array returned by `slab()` is valid only until
  *     the next `reserve()` that grows the slab or the next `mulMatrix` (which may grow scratch space
  *     behind the slab): call `slab()` again afterwards rather than keeping a view. Offsets stay valid.
+ *     The single operations and `run` never move the slab.
  *
  * Argument errors (offsets or lengths outside the slab, partially overlapping ranges, constants outside
  * 0..255, mismatched sizes) throw RangeError before any byte is written.
@@ -78,9 +79,11 @@ export interface FecKernel {
    *
    * with the opcodes KERNEL_OP_XOR, _COPY, _MUL_ADD, _MUL, _SCALE and _ZERO. The whole list is
    * checked first (opcodes, every symbol inside the slab): a bad one throws RangeError before any
-   * byte is written. This is the fast path for many small operations, such as replaying a recorded
-   * elimination: the WebAssembly backend crosses into WebAssembly once per 4096 operations instead
-   * of once per operation, and both backends fuse runs of XORs into one destination.
+   * byte is written. `run` never moves the slab: views from `slab()` stay valid.
+   *
+   * This is the fast path for many small operations, such as replaying a recorded elimination: the
+   * WebAssembly backend crosses into WebAssembly once per 4096 operations instead of once per
+   * operation, and both backends fuse an XOR with up to two following XORs into the same symbol.
    */
   run(ops: Int32Array, base: number, stride: number, len?: number): void;
   /**

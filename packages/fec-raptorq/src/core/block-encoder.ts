@@ -7,8 +7,9 @@ import type { SourceBlock } from './subblocks.js';
 /** Options of the block-level coders. */
 export interface BlockCoderOptions {
   /**
-   * Symbol kernel: `'wasm-simd'` (@proto/fec-kernel's WebAssembly SIMD kernel), `'ts'` (portable
-   * TypeScript) or `'auto'` (default: the first where the runtime supports it). Both give the same bytes.
+   * Symbol kernel: `'wasm-simd'` (@proto/fec-kernel's WebAssembly SIMD kernel), `'ts'` (its
+   * TypeScript fallback) or `'auto'` (default: the first where the runtime supports it). Both give
+   * the same bytes.
    */
   readonly kernel?: KernelChoice;
 }
