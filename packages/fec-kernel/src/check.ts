@@ -1,4 +1,4 @@
-import { MAX_SLAB_SIZE } from './kernel.js';
+import { KERNEL_OP_SCALE, KERNEL_OP_ZERO, MAX_SLAB_SIZE } from './kernel.js';
 
 const isIndex = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= MAX_SLAB_SIZE;
 
@@ -29,6 +29,33 @@ export function checkConstant(c: number): void {
 
 export function checkSlabSize(byteLength: number): void {
   if (!isIndex(byteLength)) throw new RangeError(`slab size must be an integer 0..${MAX_SLAB_SIZE}, got ${byteLength}`);
+}
+
+/**
+ * Validates the arguments of `run` against a slab of `size` bytes: operation words in pairs, known
+ * opcodes, `len ≤ stride`, and every symbol an operation touches inside the slab.
+ */
+export function checkRun(ops: Int32Array, base: number, stride: number, len: number, size: number): void {
+  if (!(ops instanceof Int32Array)) throw new RangeError('ops must be an Int32Array');
+  if ((ops.length & 1) !== 0) throw new RangeError(`ops holds ${ops.length} words: two per operation expected`);
+  if (!isIndex(base)) throw new RangeError(`base must be an integer 0..${MAX_SLAB_SIZE}, got ${base}`);
+  if (!isIndex(stride)) throw new RangeError(`stride must be an integer 0..${MAX_SLAB_SIZE}, got ${stride}`);
+  if (!isIndex(len) || len > stride) throw new RangeError(`len must be an integer 0..stride (${stride}), got ${len}`);
+  let top = -1;
+  for (let i = 0; i < ops.length; i += 2) {
+    const w0 = ops[i]!;
+    const op = w0 >>> 28;
+    if (op > KERNEL_OP_ZERO) throw new RangeError(`operation ${i >>> 1}: unknown opcode ${op}`);
+    const dst = w0 & 0x0fffffff;
+    if (dst > top) top = dst;
+    if (op < KERNEL_OP_SCALE) {
+      const src = ops[i + 1]! & 0x00ffffff;
+      if (src > top) top = src;
+    }
+  }
+  if (top >= 0 && base + top * stride + len > size) {
+    throw new RangeError(`run: symbol ${top} at ${base} + ${top}·${stride} (+ ${len} bytes) is outside the slab of ${size} bytes`);
+  }
 }
 
 function overlaps(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,11 +1,14 @@
-import { checkConstant, checkPair, checkSlabSize, startMatrix } from './check.js';
+import { checkConstant, checkPair, checkRun, checkSlabSize, startMatrix } from './check.js';
 import { gf256NibbleTables } from './gf256.js';
 import type { FecKernel } from './kernel.js';
 import { KERNEL_WASM } from './kernel-wasm.js';
 
-// Must match wasm/kernel.ts: nibble tables at [0, 8192), the slab from 8192.
+// Must match wasm/kernel.ts: nibble tables at [0, 8192), the operation list of `run` at
+// [8192, 40960), the slab from 40960.
 const TABLES_BASE = 0;
-const SLAB_BASE = 8192;
+const OPS_BASE = 8192;
+const OPS_CAPACITY = 4096;
+const SLAB_BASE = OPS_BASE + 8 * OPS_CAPACITY;
 const PAGE = 65536;
 /** The WebAssembly memory never exceeds this (2 GiB keeps every address a positive i32). */
 const MAX_MEMORY = 2 ** 31;
@@ -31,7 +34,11 @@ interface KernelExports {
   mul_add(dst: number, src: number, len: number, tbl: number): void;
   mul(dst: number, src: number, len: number, tbl: number): void;
   mul_matrix(coef: number, rows: number, cols: number, inp: number, out: number, stride: number): void;
+  run(ops: number, count: number, base: number, stride: number, len: number): void;
 }
+
+/** WebAssembly reads its memory little-endian; typed arrays use the platform's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
 
 let compiled: WasmModule | null | undefined;
 
@@ -69,6 +76,8 @@ export class WasmKernel implements FecKernel {
   readonly backend = 'wasm-simd' as const;
   readonly #x: KernelExports;
   #u8: Uint8Array;
+  /** The operation list area of `run`, as words. */
+  #ops: Int32Array;
   #size = 0;
 
   constructor(slabSize: number) {
@@ -77,6 +86,7 @@ export class WasmKernel implements FecKernel {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
     this.#x = new wasm.Instance(mod).exports as KernelExports;
     this.#u8 = new Uint8Array(this.#x.memory.buffer);
+    this.#ops = new Int32Array(this.#x.memory.buffer, OPS_BASE, 2 * OPS_CAPACITY);
     this.#u8.set(nibbleTableBlock(), TABLES_BASE);
     this.reserve(slabSize);
   }
@@ -94,6 +104,7 @@ export class WasmKernel implements FecKernel {
     const want = Math.min(MAX_MEMORY, Math.max(bytes, have + (have >>> 1)));
     this.#x.memory.grow(Math.ceil((want - have) / PAGE));
     this.#u8 = new Uint8Array(this.#x.memory.buffer);
+    this.#ops = new Int32Array(this.#x.memory.buffer, OPS_BASE, 2 * OPS_CAPACITY);
   }
 
   reserve(byteLength: number): void {
@@ -128,6 +139,22 @@ export class WasmKernel implements FecKernel {
 
   scale(dst: number, len: number, c: number): void {
     this.mul(dst, dst, len, c);
+  }
+
+  run(ops: Int32Array, base: number, stride: number, len: number = stride): void {
+    checkRun(ops, base, stride, len, this.#size);
+    const count = ops.length >>> 1;
+    for (let at = 0; at < count; at += OPS_CAPACITY) {
+      const n = Math.min(OPS_CAPACITY, count - at);
+      const chunk = ops.subarray(2 * at, 2 * (at + n));
+      if (LITTLE_ENDIAN) {
+        this.#ops.set(chunk);
+      } else {
+        const view = new DataView(this.#x.memory.buffer, OPS_BASE, 8 * n);
+        for (let i = 0; i < 2 * n; i++) view.setInt32(4 * i, chunk[i]!, true);
+      }
+      this.#x.run(OPS_BASE, n, SLAB_BASE + base, stride, len);
+    }
   }
 
   mulMatrix(coeffs: Uint8Array, rows: number, cols: number, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): void {

@@ -28,6 +28,6 @@ describe('the checked-in WebAssembly kernel', () => {
     expect(wasm.validate(KERNEL_WASM)).toBe(true);
     expect(wasmSimdSupported()).toBe(true);
     const exports = wasm.Module.exports(new wasm.Module(KERNEL_WASM)).map((e) => `${e.kind}:${e.name}`);
-    expect(exports).toEqual(['memory:memory', 'function:xor', 'function:mul_add', 'function:mul', 'function:mul_matrix']);
+    expect(exports).toEqual(['memory:memory', 'function:xor', 'function:mul_add', 'function:mul', 'function:mul_matrix', 'function:xor2', 'function:xor3', 'function:run']);
   });
 });

@@ -3,9 +3,10 @@
  * `src/kernel-wasm.ts`; a test assembles it again and compares the bytes.
  *
  * Memory layout (shared with `src/wasm-kernel.ts`):
- *   [0, 8192)   256 nibble tables of 32 bytes: table c at c·32 holds c·x (bytes 0..15) and c·(x<<4)
- *               (bytes 16..31) for x = 0..15, in GF(2^8) with polynomial 0x11D. Written once by JS.
- *   [8192, …)   the caller's symbol slab, then scratch space for mul_matrix.
+ *   [0, 8192)       256 nibble tables of 32 bytes: table c at c·32 holds c·x (bytes 0..15) and c·(x<<4)
+ *                   (bytes 16..31) for x = 0..15, in GF(2^8) with polynomial 0x11D. Written once by JS.
+ *   [8192, 40960)   the operation list of `run`: up to 4096 operations of two i32 words, copied in by JS.
+ *   [40960, …)      the caller's symbol slab, then scratch space for mul_matrix.
  *
  * The GF(2^8) product of a constant c and every byte b of a vector is computed with two table look-ups
  * per byte, 16 bytes at once (the pshufb technique): c·b = low[b & 0x0F] ^ high[b >> 4], with
@@ -21,13 +22,24 @@
  *       and out_r = out + r·stride. Requires rows ≥ 1, cols ≥ 1, stride a positive multiple of 64.
  *       Register-blocked: two output rows × 32 bytes of accumulators stay in registers across all
  *       inputs, and each input vector is split into nibbles once for both rows.
+ *   xor2(dst, a, b, len), xor3(dst, a, b, c, len)
+ *       dst[i] ^= a[i] ^ b[i] (^ c[i]) in one pass; dst must not be b or c.
+ *   run(ops, count, base, stride, len)
+ *       the `count` operations at ops, each two i32 words w0 = (opcode << 28) | dst, w1 = (c << 24) | src,
+ *       on the symbols at base + index·stride, len bytes each: 0 xor, 1 copy (memory.copy), 2 mul_add,
+ *       3 mul, 4 scale (mul in place), 5 zero (memory.fill). An XOR followed by one or two XORs into
+ *       the same symbol that do not read it runs as xor2 / xor3. The caller has checked every operation.
  */
 import { assembleModule, i32, op, v128, type Bytes, type FuncDef } from './assembler.js';
 
 /** Byte offset of the first nibble table; table c starts at TABLES_BASE + 32·c. */
 export const TABLES_BASE = 0;
-/** First byte after the tables: where the slab starts. */
-export const SLAB_BASE = 8192;
+/** Where `run` reads its operation list. */
+export const OPS_BASE = 8192;
+/** Operations that fit at OPS_BASE (8 bytes each). */
+export const OPS_CAPACITY = 4096;
+/** First byte after the operation list: where the slab starts. */
+export const SLAB_BASE = OPS_BASE + 8 * OPS_CAPACITY;
 
 const LOW_NIBBLES: Bytes = new Array<number>(16).fill(0x0f);
 const ZERO: Bytes = new Array<number>(16).fill(0);
@@ -221,7 +233,110 @@ function mulMatrixFunc(): FuncDef {
   };
 }
 
+// xor2(dst, a, b, len) and xor3(dst, a, b, c, len)
+function xorManyFunc(sources: 2 | 3): FuncDef {
+  const dst = 0;
+  const srcs = sources === 2 ? [1, 2] : [1, 2, 3];
+  const len = sources + 1;
+  const lane = (k: number): number[] => [
+    ...get(dst),
+    ...get(dst), ...op.v128_load(16 * k),
+    ...srcs.flatMap((s) => [...get(s), ...op.v128_load(16 * k), ...op.v128_xor]),
+    ...op.v128_store(16 * k),
+  ];
+  return {
+    name: `xor${sources}`,
+    params: [i32, ...srcs.map((): typeof i32 => i32), i32],
+    locals: [],
+    body: [
+      stridedLoop(len, 64, [dst, ...srcs], [0, 1, 2, 3].flatMap(lane)),
+      stridedLoop(len, 16, [dst, ...srcs], lane(0)),
+      byteLoop(len, [dst, ...srcs], [
+        ...get(dst),
+        ...get(dst), ...op.i32_load8_u(),
+        ...srcs.flatMap((s) => [...get(s), ...op.i32_load8_u(), ...op.i32_xor]),
+        ...op.i32_store8(),
+      ]),
+    ],
+  };
+}
+
+/** Function indices, in the order `assembleKernel` lists the functions. */
+const FN = { xor: 0, mul_add: 1, mul: 2, mul_matrix: 3, xor2: 4, xor3: 5, run: 6 } as const;
+
+const DST_MASK = 0x0fffffff;
+const SRC_MASK = 0x00ffffff;
+
+// run(ops, count, base, stride, len)
+function runFunc(): FuncDef {
+  const [ops, count, base, stride, len] = [0, 1, 2, 3, 4];
+  const [end, w0, w1, dst, src, slot, b, c] = [5, 6, 7, 8, 9, 10, 11, 12];
+  /** local = base + local·stride */
+  const address = (local: number): number[] => [...get(local), ...get(stride), ...op.i32_mul, ...get(base), ...op.i32_add, ...set(local)];
+  /** The nibble table of the operation's constant: TABLES_BASE + (w1 >>> 24)·32. */
+  const table = [...get(w1), ...op.i32_const(24), ...op.i32_shr_u, ...op.i32_const(5), ...op.i32_shl, ...op.i32_const(TABLES_BASE), ...op.i32_add];
+  /**
+   * `if (next operation exists, is an XOR into the same symbol (its first word equals w0: opcode 0,
+   * same index) and reads another symbol) { into = its source's address; step past it; body }`:
+   * three nested ifs, so `body` sits three labels deeper.
+   */
+  const ifNextXor = (into: number, body: Bytes[]): number[] => [
+    ...get(ops), ...get(end), ...op.i32_lt_u,
+    ...op.if(
+      get(ops), op.i32_load(0), get(w0), op.i32_eq,
+      op.if(
+        get(ops), op.i32_load(4), op.i32_const(SRC_MASK), op.i32_and, tee(into), get(slot), op.i32_ne,
+        op.if(address(into), addTo(ops, 8), ...body),
+      ),
+    ),
+  ];
+  // The XOR case, fused with up to two following XORs into the same symbol. Branch depths: the case
+  // code sits inside 5 dispatch blocks and the loop.
+  const xorCase = [
+    ...ifNextXor(b, [
+      ifNextXor(c, [get(dst), get(src), get(b), get(c), get(len), op.call(FN.xor3), op.br(6 + 5)]),
+      get(dst), get(src), get(b), get(len), op.call(FN.xor2),
+      op.br(3 + 5),
+    ]),
+    ...get(dst), ...get(src), ...get(len), ...op.call(FN.xor),
+    ...op.br(5),
+  ];
+  const dispatch = [...get(w0), ...op.i32_const(28), ...op.i32_shr_u, ...op.br_table([0, 1, 2, 3, 4, 5], 5)];
+  let cases = op.block(dispatch); // falls out into the XOR case
+  cases = op.block(cases, xorCase); // then COPY
+  cases = op.block(cases, get(dst), get(src), get(len), op.memory_copy, op.br(4)); // then MUL_ADD
+  cases = op.block(cases, get(dst), get(src), get(len), table, op.call(FN.mul_add), op.br(3)); // then MUL
+  cases = op.block(cases, get(dst), get(src), get(len), table, op.call(FN.mul), op.br(2)); // then SCALE
+  cases = op.block(cases, get(dst), get(dst), get(len), table, op.call(FN.mul), op.br(1)); // then ZERO
+  return {
+    name: 'run',
+    params: [i32, i32, i32, i32, i32],
+    locals: [i32, i32, i32, i32, i32, i32, i32, i32],
+    body: [
+      get(ops), get(count), op.i32_const(3), op.i32_shl, op.i32_add, set(end),
+      op.block(
+        op.loop(
+          get(ops), get(end), op.i32_ge_u, op.br_if(1),
+          get(ops), op.i32_load(0), set(w0),
+          get(ops), op.i32_load(4), set(w1),
+          addTo(ops, 8),
+          get(w0), op.i32_const(DST_MASK), op.i32_and, tee(slot), set(dst), address(dst),
+          get(w1), op.i32_const(SRC_MASK), op.i32_and, set(src), address(src),
+          cases,
+          // ZERO
+          get(dst), op.i32_const(0), get(len), op.memory_fill,
+          op.br(0),
+        ),
+      ),
+    ],
+  };
+}
+
 /** The kernel module's bytes. Deterministic: the same source always gives the same bytes. */
 export function assembleKernel(): Uint8Array {
-  return assembleModule([xorFunc(), mulFunc(true), mulFunc(false), mulMatrixFunc()], 1);
+  const funcs = [xorFunc(), mulFunc(true), mulFunc(false), mulMatrixFunc(), xorManyFunc(2), xorManyFunc(3), runFunc()];
+  funcs.forEach((f, i) => {
+    if (FN[f.name as keyof typeof FN] !== i) throw new Error(`function ${f.name} is not at index ${i}`);
+  });
+  return assembleModule(funcs, 1);
 }

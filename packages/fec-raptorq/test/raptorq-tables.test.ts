@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { OCT_EXP, OCT_LOG, gfDiv, gfMul } from '../src/core/gf256.js';
+import { GF256_EXP as OCT_EXP, GF256_LOG as OCT_LOG, gf256Inv, gf256Mul } from '@proto/fec-kernel';
 import { isPrime } from '../src/core/primes.js';
 import { raptorqDeg, raptorqParams, raptorqRand } from '../src/raptorq/params.js';
 import { TABLE2, V_TABLES } from '../src/raptorq/tables.js';
@@ -67,6 +67,8 @@ describe('RFC 6330 tables', () => {
     expect(() => raptorqParams(0)).toThrow(RangeError);
   });
 
+  // The field is @proto/fec-kernel's (whose tests multiply every pair against a bitwise reference):
+  // here, that it is RFC 6330's, entry for entry where the RFC lists OCT_EXP and OCT_LOG.
   it('OCT_EXP and OCT_LOG (§5.7) are the field of x^8 + x^4 + x^3 + x^2 + 1', () => {
     expect(OCT_EXP[0]).toBe(1);
     expect(OCT_EXP[8]).toBe(29);
@@ -74,15 +76,9 @@ describe('RFC 6330 tables', () => {
     expect(OCT_LOG[2]).toBe(1);
     expect(OCT_LOG[255]).toBe(175);
     for (let a = 1; a < 256; a++) {
-      expect(gfMul(a, gfDiv(1, a))).toBe(1);
+      expect(gf256Mul(a, gf256Inv(a))).toBe(1);
       expect(OCT_EXP[OCT_LOG[a]!]).toBe(a);
+      expect(OCT_EXP[OCT_LOG[a]! + 255]).toBe(a);
     }
-    // Against shift-and-add multiplication reduced by 0x11D.
-    const slow = (a: number, b: number): number => {
-      let r = 0;
-      for (; b !== 0; b >>= 1, a = a & 0x80 ? ((a << 1) ^ 0x11d) & 0xff : a << 1) if (b & 1) r ^= a;
-      return r;
-    };
-    for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) if (gfMul(a, b) !== slow(a, b)) expect([a, b, gfMul(a, b)]).toEqual([a, b, slow(a, b)]);
   });
 });

@@ -1,7 +1,7 @@
 import { MalformedError } from '../errors.js';
 import { checkSymbolSize, type BlockCoderOptions } from './block-encoder.js';
 import type { FountainCode } from './code.js';
-import { Program, runProgram } from './program.js';
+import { Program } from './program.js';
 import { SymbolSlab } from './slab.js';
 import { solve, type SolveStats } from './solver.js';
 import type { SourceBlockSink } from './subblocks.js';
@@ -209,7 +209,7 @@ export class BlockDecoder {
       missing[m++] = program.materialize(out);
     }
     slab.reserve(program.slots);
-    runProgram(program.view(), slab.kernel, 0, slab.stride);
+    slab.run(program.view().ops);
     this.finish(missing);
     return true;
   }
@@ -229,7 +229,7 @@ export class BlockDecoder {
     const K = this.sourceSymbols;
     const T = this.symbolSize;
     const slab = this.slab!;
-    const mem = slab.kernel.bytes();
+    const mem = slab.bytes();
     const stride = slab.stride;
     if (missing !== undefined) {
       let m = 0;

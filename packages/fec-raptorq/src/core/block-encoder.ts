@@ -1,15 +1,15 @@
 import type { FountainCode } from './code.js';
 import type { KernelChoice } from './kernel.js';
 import { encodingPlan } from './plan.js';
-import { runProgram } from './program.js';
 import { SymbolSlab } from './slab.js';
 import type { SourceBlock } from './subblocks.js';
 
 /** Options of the block-level coders. */
 export interface BlockCoderOptions {
   /**
-   * Symbol kernel: `'wasm-simd'` (@proto/fec-kernel's WebAssembly SIMD kernel), `'ts'` (portable
-   * TypeScript) or `'auto'` (default: the first where the runtime supports it). Both give the same bytes.
+   * Symbol kernel: `'wasm-simd'` (@proto/fec-kernel's WebAssembly SIMD kernel), `'ts'` (its
+   * TypeScript fallback) or `'auto'` (default: the first where the runtime supports it). Both give
+   * the same bytes.
    */
   readonly kernel?: KernelChoice;
 }
@@ -111,7 +111,7 @@ export class BlockEncoder {
     const slab = new SymbolSlab(this.symbolSize, plan.program.slots + 1, this.kernel);
     const T = this.symbolSize;
     const K = this.sourceSymbols;
-    const mem = slab.kernel.bytes();
+    const mem = slab.bytes();
     const stride = slab.stride;
     // Source symbols, zero padding in the last one and the K' - K padding symbols (the kernel
     // memory may hold an earlier coder's data).
@@ -126,7 +126,7 @@ export class BlockEncoder {
       }
       mem.fill(0, K * stride, this.paddedSymbols * stride);
     }
-    runProgram(plan.program, slab.kernel, 0, stride);
+    slab.run(plan.program.ops);
     this.scratch = plan.program.slots;
     this.colSlot = plan.colSlot;
     this.slab = slab;

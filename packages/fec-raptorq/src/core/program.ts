@@ -1,17 +1,13 @@
-import type { SymbolKernel } from './kernel.js';
-
-/** Opcodes of a recorded symbol program. */
-export const OP_XOR = 0;
-/** dst = src */
-export const OP_COPY = 1;
-/** dst ^= c * src */
-export const OP_MULADD = 2;
-/** dst = c * src */
-export const OP_MULCOPY = 3;
-/** dst = c * dst */
-export const OP_SCALE = 4;
-/** dst = 0 */
-export const OP_ZERO = 5;
+import {
+  KERNEL_OP_COPY as OP_COPY,
+  KERNEL_OP_MAX_DST as DST_MASK,
+  KERNEL_OP_MAX_SRC as SRC_MASK,
+  KERNEL_OP_MUL as OP_MULCOPY,
+  KERNEL_OP_MUL_ADD as OP_MULADD,
+  KERNEL_OP_SCALE as OP_SCALE,
+  KERNEL_OP_XOR as OP_XOR,
+  KERNEL_OP_ZERO as OP_ZERO,
+} from '@proto/fec-kernel';
 
 const ZERO = -1;
 const OWN = -2;
@@ -20,6 +16,8 @@ const OWN = -2;
  * Symbol operations on numbered slots, as a solver issues them while it works on coefficients
  * (RFC 6330 §5.4.2 leaves the order of symbol operations free). `Program` records them, to be
  * pruned and cached (the per-K' encoding plan) or run once the solve has succeeded (decoding).
+ * The recording is the operation list of `FecKernel.run` (@proto/fec-kernel), which replays it on
+ * the slots of a `SymbolSlab` in one call.
  *
  * Every slot starts in one of three states: its own content (an input written in place), zero, or
  * a lazy copy of a read-only slot (a received symbol that must survive the decode). They are
@@ -163,7 +161,8 @@ export class Program {
     }
   }
 
-  // Each operation takes two integers: (opcode << 28) | dst and (coefficient << 24) | src.
+  // Each operation takes two integers: (opcode << 28) | dst and (coefficient << 24) | src, the format
+  // of FecKernel.run.
   private emit(op: number, dst: number, src: number, c: number): void {
     if (this.n * 2 + 2 > this.ops.length) {
       const o = new Int32Array(this.ops.length * 2);
@@ -236,67 +235,10 @@ export class Program {
   }
 }
 
-const DST_MASK = 0x0fffffff;
-const SRC_MASK = 0x00ffffff;
-
 /** A recorded program detached from its recorder. */
 export interface FrozenProgram {
-  /** Operations, two integers each: (opcode << 28) | dst, (coefficient << 24) | src. */
+  /** Operations, two integers each: (opcode << 28) | dst, (coefficient << 24) | src (`FecKernel.run`). */
   readonly ops: Int32Array;
   /** Slots the program uses. */
   readonly slots: number;
-}
-
-/**
- * Replays a program on a kernel whose slot `s` starts at byte `base + s * stride`. Runs of XORs into
- * the same slot are fused three sources at a time.
- */
-export function runProgram(program: FrozenProgram, kernel: SymbolKernel, base: number, stride: number): void {
-  const ops = program.ops;
-  const n = ops.length;
-  let i = 0;
-  while (i < n) {
-    const w0 = ops[i]!;
-    const w1 = ops[i + 1]!;
-    const op = w0 >>> 28;
-    const d = w0 & DST_MASK;
-    const dst = base + d * stride;
-    const src = base + (w1 & SRC_MASK) * stride;
-    switch (op) {
-      case OP_XOR: {
-        // Fuse following XORs into the same destination (the opcode is 0: the word is the slot).
-        if (i + 2 < n && ops[i + 2] === d) {
-          const b = base + (ops[i + 3]! & SRC_MASK) * stride;
-          if (i + 4 < n && ops[i + 4] === d) {
-            kernel.xor3(dst, src, b, base + (ops[i + 5]! & SRC_MASK) * stride, stride);
-            i += 6;
-          } else {
-            kernel.xor2(dst, src, b, stride);
-            i += 4;
-          }
-          continue;
-        }
-        kernel.xor(dst, src, stride);
-        break;
-      }
-      case OP_COPY:
-        kernel.copy(dst, src, stride);
-        break;
-      case OP_MULADD:
-        kernel.mulAdd(dst, src, stride, w1 >>> 24);
-        break;
-      case OP_MULCOPY:
-        kernel.mul(dst, src, stride, w1 >>> 24);
-        break;
-      case OP_SCALE:
-        kernel.scale(dst, stride, w1 >>> 24);
-        break;
-      case OP_ZERO:
-        kernel.bytes().fill(0, dst, dst + stride);
-        break;
-      default:
-        throw new Error(`bad opcode ${op}`);
-    }
-    i += 2;
-  }
 }

@@ -1,4 +1,4 @@
-import { gfDiv, gfMulTable } from './gf256.js';
+import { gf256Inv, gf256MulTable } from '@proto/fec-kernel';
 import type { Program } from './program.js';
 
 /**
@@ -361,7 +361,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
     const ctx: SchurContext = { cols: L, u, words, uCols: uCols.subarray(0, u), colU, pivots, colPivot, pivotSlot, R };
     const { coef, slots } = dense.build(ctx, program);
     const H = dense.count;
-    const mul = gfMulTable();
+    const mul = gf256MulTable();
     // Reduce the dense rows against the binary pivots, in column order.
     for (let j = 0; j < u; j++) {
       const pr = uPivot[j]!;
@@ -401,7 +401,7 @@ export function solve(sys: SparseSystem, program: Program, stats?: SolveStats): 
       }
       used[h] = 1;
       const hb = h * u;
-      const inv = gfDiv(1, coef[hb + j]!);
+      const inv = gf256Inv(coef[hb + j]!);
       if (inv !== 1) {
         const row = inv << 8;
         for (let x = 0; x < u; x++) coef[hb + x] = mul[row | coef[hb + x]!]!;

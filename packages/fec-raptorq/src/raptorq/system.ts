@@ -1,4 +1,4 @@
-import { OCT_EXP, gfMulTable } from '../core/gf256.js';
+import { GF256_EXP, gf256MulTable } from '@proto/fec-kernel';
 import type { Program } from '../core/program.js';
 import type { DenseRows, SchurContext, SparseSystem } from '../core/solver.js';
 import type { FountainCode } from '../core/code.js';
@@ -95,7 +95,7 @@ class HdpcRows implements DenseRows {
       slots[h] = program.newSlot();
       coefPad[h * stride + colU[KS + h]!] = 1;
     }
-    const mul = gfMulTable();
+    const mul = gf256MulTable();
     for (let m = 0; m < KS; m++) {
       for (let x = 0; x < q; x++) {
         const v = w32[x]!;
@@ -131,7 +131,7 @@ class HdpcRows implements DenseRows {
         program.xor(slots[mt2[m]!]!, acc);
       } else {
         for (let h = 0; h < H; h++) {
-          const a = OCT_EXP[h]!;
+          const a = GF256_EXP[h]!; // α^h, OCT_EXP of RFC 6330 §5.7.3
           const row = a << 8;
           const hb = h * stride;
           for (let x = 0; x < u; x++) coefPad[hb + x]! ^= mul[row | w8[x]!]!;
