@@ -428,7 +428,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     this.emit('fdt', { session: s.key, tsi: s.tsi, instanceId: id, instance });
     for (const file of instance.files) {
       const obj = s.objects.get(file.toi);
-      if (obj !== undefined && obj.meta === undefined) obj.describe(this.#meta(s, file.toi, obj.oti)!);
+      if (obj !== undefined && obj.meta === undefined) obj.describe(this.#meta(s, file.toi, obj.oti, now)!);
       const pending = s.pending.get(file.toi);
       if (pending !== undefined) {
         s.pending.delete(file.toi);
@@ -456,13 +456,14 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     return e;
   }
 
-  #meta(s: Session, toi: bigint, oti: Oti): ObjectMeta | undefined {
+  #meta(s: Session, toi: bigint, oti: Oti, now: number): ObjectMeta | undefined {
     const e = s.files.get(toi);
     if (e === undefined) return undefined;
     const f = e.file;
     const cc = f.cacheControl;
     let cacheControl: ObjectCacheControl | undefined;
-    if (cc !== undefined) cacheControl = cc.directive === 'expires' ? { directive: 'expires', expiresMs: ntpSecondsToEpochMs(cc.expires, Date.now()) } : { directive: cc.directive };
+    // The NTP era of Expires is the one nearest the sender's clock (sans-IO: never the wall clock).
+    if (cc !== undefined) cacheControl = cc.directive === 'expires' ? { directive: 'expires', expiresMs: ntpSecondsToEpochMs(cc.expires, s.senderNow(now)) } : { directive: cc.directive };
     return {
       session: s.key,
       tsi: s.tsi,
@@ -545,7 +546,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       s.objects.set(toi, obj);
       this.#schedule(now + this.#objectTimeout);
       this.emit('object-started', { session: s.key, tsi: s.tsi, toi, transferLength: oti.transferLength, fecEncodingId: oti.fecEncodingId });
-      const meta = this.#meta(s, toi, oti);
+      const meta = this.#meta(s, toi, oti, now);
       if (meta !== undefined) obj.describe(meta);
     }
     const cenc = findExtension(h.extensions, HET_CENC);
