@@ -149,6 +149,24 @@ describe('receiver robustness', () => {
     expect(tight.completed).toHaveLength(0);
   });
 
+  it('expires held packets in one pass, however many tiny ones a TOI holds', () => {
+    // 500,000 one-byte packets without FTI for one TOI (what 10 MiB of maxPendingBytes admits),
+    // half of them 6 s later: cleanup at 10 s frees the first half and keeps the second. Done
+    // element by element against the kept list this took ~10^11 steps (over the test timeout).
+    const rx = new FluteReceiver({ limits: { maxPendingBytes: 16 << 20 } });
+    const d = encodeAlcPacket({ header: { tsi: 1, toi: 5, tsiBits: 32, toiBits: 32 }, payloadId: { sbn: 0, esi: 0 }, payload: Uint8Array.of(1) });
+    const half = 250_000;
+    for (let i = 0; i < half; i++) rx.push(d, T0);
+    for (let i = 0; i < half; i++) rx.push(d, T0 + 6_000);
+    expect(rx.memory).toBe(2 * half * d.length);
+    rx.cleanup(T0 + 10_000);
+    expect(rx.memory).toBe(half * d.length);
+    expect(rx.nextDeadline()).toBe(T0 + 16_000);
+    rx.cleanup(T0 + 16_000);
+    expect(rx.memory).toBe(0);
+    expect(rx.stats.dropped['pending-overflow']).toBe(0);
+  });
+
   it('fails an object over maxObjectMemory and one over maxTotalMemory, counting the drops', async () => {
     const p = setup({ receiver: { limits: { maxObjectMemory: 50_000 } } });
     p.sender.addObject({ source: randomBytes(200_000), contentLocation: 'big' });

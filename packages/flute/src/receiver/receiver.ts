@@ -686,16 +686,19 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         else next = Math.min(next, e.expiresAt);
       }
       for (const [toi, list] of s.pending) {
-        const keep = list.filter((p) => now < p.at + this.#objectTimeout);
-        for (const p of list) if (!keep.includes(p)) {
-          s.pendingBytes -= p.datagram.length;
-          this.#pendingBytes -= p.datagram.length;
+        // One pass: a TOI may hold ~10^5 tiny packets (maxPendingBytes), so nothing quadratic here.
+        const keep: Pending[] = [];
+        for (const p of list) {
+          if (now < p.at + this.#objectTimeout) {
+            keep.push(p);
+            next = Math.min(next, p.at + this.#objectTimeout);
+          } else {
+            s.pendingBytes -= p.datagram.length;
+            this.#pendingBytes -= p.datagram.length;
+          }
         }
         if (keep.length === 0) s.pending.delete(toi);
-        else {
-          s.pending.set(toi, keep);
-          next = Math.min(next, keep[0]!.at + this.#objectTimeout);
-        }
+        else if (keep.length < list.length) s.pending.set(toi, keep);
       }
       for (const [key, r] of s.fdts) {
         if (now >= r.lastPacketAt + this.#objectTimeout) this.#dropFdt(s, key);
