@@ -7,7 +7,7 @@ import { FileWriter } from '@proto/flute/node';
 import { HET_FDT, HET_FTI, encodeAlcPacket } from '@proto/lct';
 import { encodeContent } from '../src/encoding.js';
 import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
-import { otiToFti } from '../src/oti.js';
+import { otiFromFti, otiToFti } from '../src/oti.js';
 import { md5 } from '../src/md5.js';
 import { FluteReceiver } from '../src/receiver/receiver.js';
 import { FluteSender } from '../src/sender/sender.js';
@@ -224,6 +224,24 @@ describe('receiver robustness', () => {
     rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'liar', toi: 9n, contentLength: 2 ** 30, transferLength: 100 }], expiresMs: T0 + 60_000 }), T0);
     for (const d of objectPackets({ toi: 9, data: randomBytes(100) })) rx.push(d, T0);
     expect(rec.failed.at(-1)?.reason).toBe('size-mismatch');
+  });
+
+  it('refuses a Reed-Solomon block length that would make decoding quadratic in a peer-chosen k', () => {
+    // FEC 2, m = 16, k = 65,534 symbols of 2 bytes: 94 datagrams of source symbols and one repair
+    // symbol made the receiver spend ~18 s in one push (O(k²) set-up). B is capped for decoding.
+    const rx = new FluteReceiver();
+    const fti = (B: number) => ({ fecEncodingId: 2 as const, transferLength: 2 * B, m: 16, g: 1, symbolLength: 2, maxSourceBlockLength: B, maxEncodingSymbols: 65_535 });
+    const first = (B: number) => encodeAlcPacket({ header: { tsi: 1, toi: B, tsiBits: 32, toiBits: 32, codepoint: 2, extensions: [{ het: HET_FTI, fti: fti(B) }] }, payloadId: { sbn: 0, esi: 1 }, payload: new Uint8Array(1400) }, { fecEncodingId: 2, m: 16 });
+    rx.push(first(65_534), T0);
+    expect(rx.stats.dropped['bad-oti']).toBe(1);
+    expect(rx.sessions()[0]!.objects).toBe(0);
+    rx.push(first(1024), T0);
+    expect(rx.stats.dropped['bad-oti']).toBe(1);
+    expect(rx.sessions()[0]!.objects).toBe(1);
+    // The limit is the scheme's: a receiver that wants longer blocks says so.
+    const oti = otiFromFti(fti(4096));
+    expect(() => new ReedSolomonScheme(2).checkOti(oti)).toThrow(/maxDecodeBlockLength/);
+    expect(() => new ReedSolomonScheme(2, { maxDecodeBlockLength: 4096 }).checkOti(oti)).not.toThrow();
   });
 
   it('counts FDT instances being received against maxTotalMemory', () => {
