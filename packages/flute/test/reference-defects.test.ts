@@ -29,6 +29,37 @@ describe('known defects of the reference receiver are absent', () => {
     expect(rx.sessions()[0]!.objects).toBe(0);
   });
 
+  it('a symbol of the wrong length is a counted drop, and the object still completes from good ones', () => {
+    for (const fecEncodingId of [0, 6] as const) {
+      const rx = new FluteReceiver();
+      const rec = new Recorder(rx);
+      const data = randomBytes(4000, fecEncodingId);
+      const fti: Fti = fecEncodingId === 0 ? { fecEncodingId, transferLength: 4000, symbolLength: 1000, maxSourceBlockLength: 4 } : { fecEncodingId, transferLength: 4000, symbolLength: 1000, sourceBlocks: 1, subBlocks: 1, alignment: 4 };
+      const packet = (esi: number, payload: Uint8Array) => encodeAlcPacket({ header: { tsi: 1, toi: 3, tsiBits: 32, toiBits: 32, codepoint: fecEncodingId, extensions: [{ het: HET_FTI, fti }] }, payloadId: { sbn: 0, esi }, payload }, { fecEncodingId });
+      rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'x', toi: 3n, contentLength: 4000 }], expiresMs: T0 + 60_000 }), T0);
+      rx.push(packet(1, data.subarray(1000, 1999)), T0); // one byte short
+      rx.push(packet(2, new Uint8Array(1001)), T0); // one byte long
+      expect(rx.stats.dropped['bad-symbol']).toBe(2);
+      for (let esi = 0; esi < 4; esi++) rx.push(packet(esi, data.subarray(esi * 1000, esi * 1000 + 1000)), T0);
+      expectBytes(rec.byLocation('x'), data);
+      expect(rx.stats.dropped.internal).toBe(0);
+    }
+  });
+
+  it('accepts several symbols in one packet, the last one short only at the end of the object', () => {
+    const rx = new FluteReceiver();
+    const rec = new Recorder(rx);
+    const data = randomBytes(3500, 35);
+    const fti: Fti = { fecEncodingId: 0, transferLength: 3500, symbolLength: 1000, maxSourceBlockLength: 4 };
+    const packet = (esi: number, payload: Uint8Array) => encodeAlcPacket({ header: { tsi: 1, toi: 4, tsiBits: 32, toiBits: 32, extensions: [{ het: HET_FTI, fti }] }, payloadId: { sbn: 0, esi }, payload });
+    rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'packed', toi: 4n, contentLength: 3500 }], expiresMs: T0 + 60_000 }), T0);
+    rx.push(packet(0, data.subarray(0, 1500)), T0); // ESI 0 whole, ESI 1 cut: dropped whole
+    expect(rx.stats.dropped['bad-symbol']).toBe(1);
+    rx.push(packet(0, data.subarray(0, 2000)), T0); // ESIs 0 and 1
+    rx.push(packet(2, data.subarray(2000)), T0); // ESI 2 and the short last ESI 3
+    expectBytes(rec.byLocation('packed'), data);
+  });
+
   it('parses FDTs by namespace, whatever prefixes the sender chose', () => {
     const rx = new FluteReceiver();
     const rec = new Recorder(rx);

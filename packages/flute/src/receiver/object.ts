@@ -91,6 +91,15 @@ export class ObjectReception {
       return 'stored';
     }
     if (sbn >= L.blockCount) throw new MalformedError('SBN', `object has ${L.blockCount} blocks`, sbn);
+    const T = this.oti.symbolLength;
+    const tail = payload.length % T;
+    if (payload.length > T && tail !== 0) {
+      // Several symbols in one packet are T bytes each; only the object's last source symbol may be
+      // short. Check before storing any of them: a malformed packet is dropped whole.
+      const k = L.sourceSymbols(sbn);
+      const last = sbn === L.blockCount - 1 && esi + Math.floor(payload.length / T) === k - 1 && tail === L.byteLength(sbn) - (k - 1) * T;
+      if (!last) throw new MalformedError('encoding symbols', `${payload.length} bytes are not a whole number of ${T}-byte symbols`, payload.length);
+    }
     if (this.#done[sbn] === 1) return 'redundant';
     let dec = this.#decoders.get(sbn);
     if (dec === undefined) {
@@ -102,7 +111,6 @@ export class ObjectReception {
       this.memory += dec.memory;
       this.#decoders.set(sbn, dec);
     }
-    const T = this.oti.symbolLength;
     let o = 0;
     let id = esi;
     do {
