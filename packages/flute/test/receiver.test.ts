@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWriter } from '@proto/flute/node';
-import { HET_FDT, HET_FTI, encodeAlcPacket } from '@proto/lct';
+import { HET_FDT, HET_FTI, encodeAlcPacket, type LctExtension } from '@proto/lct';
 import { encodeContent } from '../src/encoding.js';
 import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
 import { otiFromFti, otiToFti } from '../src/oti.js';
@@ -224,6 +224,27 @@ describe('receiver robustness', () => {
     rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'liar', toi: 9n, contentLength: 2 ** 30, transferLength: 100 }], expiresMs: T0 + 60_000 }), T0);
     for (const d of objectPackets({ toi: 9, data: randomBytes(100) })) rx.push(d, T0);
     expect(rec.failed.at(-1)?.reason).toBe('size-mismatch');
+  });
+
+  it('allocates nothing per block an OTI announces before the blocks arrive (up to 2^30 blocks)', () => {
+    // FEC 2 with m = 2 numbers up to 2^30 blocks of three 1-byte symbols. The first packet of an
+    // object allocated a byte per block (1 GiB), that of an FDT instance a pointer per block (2.7 MB
+    // for 1 MiB): four objects and 64 FDT packets took 4 GiB of buffers and 170 MB of heap.
+    const rx = new FluteReceiver();
+    const fti = (transferLength: number) => ({ fecEncodingId: 2 as const, transferLength, m: 2, g: 1, symbolLength: 1, maxSourceBlockLength: 3, maxEncodingSymbols: 3 });
+    const before = process.memoryUsage();
+    for (let toi = 1; toi <= 4; toi++) {
+      rx.push(encodeAlcPacket({ header: { tsi: 1, toi, tsiBits: 32, toiBits: 32, codepoint: 2, extensions: [{ het: HET_FTI, fti: fti(3 * 2 ** 30) }] }, payloadId: { sbn: 0, esi: 0 }, payload: new Uint8Array(1) }, { fecEncodingId: 2, m: 2 }), T0);
+    }
+    for (let i = 0; i < 64; i++) {
+      const ext: LctExtension[] = [{ het: HET_FDT, version: 2, fdtInstanceId: i }, { het: HET_FTI, fti: fti(1 << 20) }];
+      rx.push(encodeAlcPacket({ header: { tsi: 1, toi: 0, tsiBits: 32, toiBits: 32, codepoint: 2, extensions: ext }, payloadId: { sbn: 0, esi: 0 }, payload: new Uint8Array(1) }, { fecEncodingId: 2, m: 2 }), T0, `10.0.0.${i >> 3}:1`);
+    }
+    const after = process.memoryUsage();
+    expect(rx.sessions().find((s) => s.key === '|1')?.objects).toBe(4);
+    expect(rx.stats.dropped.internal).toBe(0);
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(16 << 20);
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(64 << 20);
   });
 
   it('refuses a Reed-Solomon block length that would make decoding quadratic in a peer-chosen k', () => {

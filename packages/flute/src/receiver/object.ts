@@ -44,7 +44,7 @@ export class ObjectReception {
   sourceReceived = 0;
   recovered = 0;
   readonly #decoders = new Map<number, BlockDecoder>();
-  readonly #done: Uint8Array;
+  /** Decoded blocks not handed on yet (waiting for their predecessors or the FDT). */
   readonly #held = new Map<number, Uint8Array>();
   #next = 0;
   #receivedBytes = 0;
@@ -64,7 +64,6 @@ export class ObjectReception {
     now: number,
   ) {
     this.layout = scheme.layout(oti);
-    this.#done = new Uint8Array(this.layout.blockCount);
     this.lastPacketAt = now;
   }
 
@@ -100,7 +99,9 @@ export class ObjectReception {
       const last = sbn === L.blockCount - 1 && esi + Math.floor(payload.length / T) === k - 1 && tail === L.byteLength(sbn) - (k - 1) * T;
       if (!last) throw new MalformedError('encoding symbols', `${payload.length} bytes are not a whole number of ${T}-byte symbols`, payload.length);
     }
-    if (this.#done[sbn] === 1) return 'redundant';
+    // Decoded blocks are the ones handed on (below #next) and the ones held: nothing is allocated per
+    // block of the OTI, whose block count a peer chooses (up to 2^30 for FEC 2 with m = 2).
+    if (sbn < this.#next || this.#held.has(sbn)) return 'redundant';
     let dec = this.#decoders.get(sbn);
     if (dec === undefined) {
       // Account for the block before allocating it: a peer's OTI may ask for any block size.
@@ -137,7 +138,6 @@ export class ObjectReception {
     this.sourceReceived += dec.sourceReceived;
     this.recovered += this.layout.sourceSymbols(sbn) - dec.sourceReceived;
     this.#decoders.delete(sbn);
-    this.#done[sbn] = 1;
     this.blocksDone++;
     this.#receivedBytes += block.length;
     // The decoder's memory becomes the held block's.

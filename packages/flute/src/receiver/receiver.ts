@@ -66,8 +66,8 @@ interface FdtReception {
   readonly oti: Oti;
   readonly scheme: FecScheme;
   readonly decoders: Map<number, BlockDecoder>;
-  readonly blocks: (Uint8Array | undefined)[];
-  done: number;
+  /** Decoded blocks by SBN (a map: the block count comes from the peer's FTI). */
+  readonly blocks: Map<number, Uint8Array>;
   readonly cenc: number;
   readonly sctMs: number | undefined;
   lastPacketAt: number;
@@ -328,8 +328,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         oti,
         scheme,
         decoders: new Map(),
-        blocks: new Array(scheme.layout(oti).blockCount),
-        done: 0,
+        blocks: new Map(),
         cenc,
         sctMs: time?.sct === undefined ? undefined : ntpToUnixMs(time.sct, now),
         lastPacketAt: now,
@@ -345,7 +344,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       this.#drop('bad-symbol', s, 0n);
       return;
     }
-    if (r.blocks[sbn] !== undefined) return;
+    if (r.blocks.has(sbn)) return;
     let dec = r.decoders.get(sbn);
     if (dec === undefined) {
       // FDT blocks count against the total memory like object blocks.
@@ -366,16 +365,12 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       return;
     }
     if (!done) return;
-    r.blocks[sbn] = dec.result();
+    r.blocks.set(sbn, dec.result());
     r.decoders.delete(sbn);
-    if (++r.done < layout.blockCount) return;
+    if (r.blocks.size < layout.blockCount) return;
     this.#dropFdt(s, key);
     const bytes = new Uint8Array(r.oti.transferLength);
-    let o = 0;
-    for (const b of r.blocks) {
-      bytes.set(b!, o);
-      o += b!.length;
-    }
+    for (let b = 0; b < layout.blockCount; b++) bytes.set(r.blocks.get(b)!, layout.byteOffset(b));
     this.#fdtComplete(s, ext.fdtInstanceId, bytes, r.cenc, r.sctMs, now);
   }
 
