@@ -1,14 +1,17 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWriter } from '@proto/flute/node';
-import { HET_FDT, HET_FTI, encodeAlcPacket, type LctExtension } from '@proto/lct';
+import { HET_FDT, HET_FTI, encodeAlcPacket, type Fti, type LctExtension } from '@proto/lct';
 import { encodeContent } from '../src/encoding.js';
 import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
 import { otiFromFti, otiToFti } from '../src/oti.js';
 import { md5 } from '../src/md5.js';
+import { HELD_BLOCK_OVERHEAD } from '../src/receiver/object.js';
 import { FluteReceiver } from '../src/receiver/receiver.js';
 import { FluteSender } from '../src/sender/sender.js';
 import { SimulatedLink, runSimulation, VirtualClock } from '../src/sim/network.js';
@@ -127,7 +130,7 @@ describe('receiver robustness', () => {
     const data = randomBytes(5000);
     for (const d of objectPackets({ toi: 9, data })) rx.push(d, T0);
     expect(rec.completed).toHaveLength(0);
-    expect(rx.memory).toBe(5000);
+    expect(rx.memory).toBe(5000 + HELD_BLOCK_OVERHEAD); // one held block: its bytes and its bookkeeping
     rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'late-fdt', toi: 9n, contentLength: 5000, contentMd5: md5(data) }], expiresMs: T0 + 60_000 }), T0 + 10);
     expectBytes(rec.completed[0]?.data, data);
     expect(rx.memory).toBe(0);
@@ -224,6 +227,34 @@ describe('receiver robustness', () => {
     rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'liar', toi: 9n, contentLength: 2 ** 30, transferLength: 100 }], expiresMs: T0 + 60_000 }), T0);
     for (const d of objectPackets({ toi: 9, data: randomBytes(100) })) rx.push(d, T0);
     expect(rec.failed.at(-1)?.reason).toBe('size-mismatch');
+  });
+
+  it('counts what a block decoder really costs: one small symbol per block cannot outgrow the limits', () => {
+    // Each datagram below opens a decoder for a new two-symbol block and fills half of it. Decoders
+    // cost 1.3–2 KB of objects while a few bytes were counted, so 20,000 datagrams made ~30 MB that
+    // no limit saw. Now the accounted memory covers the real growth, and the default per-object
+    // limit stops the flood.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const ftis: Fti[] = [
+      { fecEncodingId: 0, transferLength: 40_000, symbolLength: 1, maxSourceBlockLength: 2 },
+      { fecEncodingId: 5, transferLength: 40_000, symbolLength: 1, maxSourceBlockLength: 2, maxEncodingSymbols: 4 },
+    ];
+    for (const fti of ftis) {
+      const packets = Array.from({ length: 20_000 }, (_, sbn) => encodeAlcPacket({ header: { tsi: 1, toi: 1, tsiBits: 32, toiBits: 32, codepoint: fti.fecEncodingId, extensions: [{ het: HET_FTI, fti }] }, payloadId: { sbn, esi: 0 }, payload: new Uint8Array(fti.symbolLength) }, { fecEncodingId: fti.fecEncodingId }));
+      const rx = new FluteReceiver({ limits: { maxObjectMemory: 2 ** 40, maxTotalMemory: 2 ** 40 } });
+      gc();
+      const before = process.memoryUsage();
+      for (const d of packets) rx.push(d, T0);
+      gc();
+      const after = process.memoryUsage();
+      const real = after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers;
+      expect(real, `FEC ${fti.fecEncodingId}`).toBeLessThan(rx.memory);
+      const limited = new Recorder(new FluteReceiver());
+      for (const d of packets) limited.receiver.push(d, T0);
+      expect(limited.failed.map((f) => f.reason), `FEC ${fti.fecEncodingId}`).toEqual(['memory-limit']);
+      expect(limited.receiver.memory).toBe(0);
+    }
   });
 
   it('allocates nothing per block an OTI announces before the blocks arrive (up to 2^30 blocks)', () => {

@@ -13,7 +13,7 @@ import { toHex } from '../md5.js';
 import type { BlockDecoder, FecScheme, Oti } from '../fec/scheme.js';
 import { otiFromFdt, otiFromFti } from '../oti.js';
 import { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink, type ObjectWriter, type SinkResult } from '../writer.js';
-import { ObjectReception, type ObjectHost } from './object.js';
+import { DECODER_OVERHEAD, ObjectReception, type ObjectHost } from './object.js';
 import { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteReceiverOptions, type ReceiverLimits } from './options.js';
 
 /** Events of a {@link FluteReceiver}. */
@@ -348,7 +348,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     let dec = r.decoders.get(sbn);
     if (dec === undefined) {
       // FDT blocks count against the total memory like object blocks.
-      const need = layout.byteLength(sbn);
+      const need = layout.byteLength(sbn) + DECODER_OVERHEAD;
       if (this.#memory + need > this.limits.maxTotalMemory) {
         this.#drop('memory-limit', s, 0n);
         return;
