@@ -257,6 +257,21 @@ describe('receiver robustness', () => {
     }
   });
 
+  it('charges a Raptor/RaptorQ block decoder for its WebAssembly kernel: a flood of blocks stops at the limit', () => {
+    // One 4-byte symbol per new Raptor block. Every live decoder holds a WebAssembly memory; past
+    // ~12,900 of them V8 ran out of address space and each push stalled for seconds (the flood
+    // below never finished). Charged for its kernel, the object fails at the memory limit first.
+    const fti: Fti = { fecEncodingId: 1, transferLength: 320_000, symbolLength: 4, sourceBlocks: 20_000, subBlocks: 1, alignment: 4 };
+    const rx = new FluteReceiver();
+    const rec = new Recorder(rx);
+    for (let sbn = 0; sbn < 20_000; sbn++) {
+      rx.push(encodeAlcPacket({ header: { tsi: 1, toi: 1, tsiBits: 32, toiBits: 32, codepoint: 1, extensions: [{ het: HET_FTI, fti }] }, payloadId: { sbn, esi: 0 }, payload: new Uint8Array(4) }, { fecEncodingId: 1 }), T0);
+    }
+    expect(rec.failed.map((f) => f.reason)).toEqual(['memory-limit']);
+    expect(rx.stats.dropped['failed-object']).toBeGreaterThan(19_000);
+    expect(rx.memory).toBe(0);
+  });
+
   it('allocates nothing per block an OTI announces before the blocks arrive (up to 2^30 blocks)', () => {
     // FEC 2 with m = 2 numbers up to 2^30 blocks of three 1-byte symbols. The first packet of an
     // object allocated a byte per block (1 GiB), that of an FDT instance a pointer per block (2.7 MB
