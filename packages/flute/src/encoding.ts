@@ -152,6 +152,8 @@ const GZIP_TRAILER = 8;
 const ZLIB_TRAILER = 4;
 /** Longest gzip header accepted (FEXTRA, FNAME and FCOMMENT included). */
 const MAX_GZIP_HEADER = 1 << 16;
+/** Compressed bytes given to the inflater at a time. */
+const INFLATE_SLICE = 16 << 10;
 
 /**
  * The gzip (RFC 1952) and zlib (RFC 1950) wrappers are parsed here, around fflate's raw inflater, so
@@ -218,7 +220,11 @@ class StreamDecoder implements ContentDecoder {
     const body = data.subarray(0, data.length - (final ? this.#trailer : keep));
     this.#pending = keep > 0 ? data.slice(data.length - keep) : new Uint8Array(0);
     if (final && data.length < this.#trailer) throw new MalformedError('Content-Encoding', `${this.detected} stream ends inside its trailer`);
-    this.#inflate.push(body, final);
+    // fflate inflates all the input it is given in one go: fed a whole block, a deflate bomb (ratio
+    // up to 1032:1) would be expanded in full before its output could be counted. In slices, the
+    // output of one step stays under ~1032 × INFLATE_SLICE bytes and maxOutput is checked between.
+    if (body.length === 0) this.#inflate.push(body, final);
+    for (let o = 0; o < body.length; o += INFLATE_SLICE) this.#inflate.push(body.subarray(o, o + INFLATE_SLICE), final && o + INFLATE_SLICE >= body.length);
     if (final) {
       this.#ended = true;
       this.#verify(data.subarray(data.length - this.#trailer));

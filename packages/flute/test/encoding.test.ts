@@ -73,6 +73,23 @@ describe('content encodings', () => {
     expect(() => decodeChunked(bomb, 'gzip', 4096, 1 << 20)).toThrow(MalformedError);
   });
 
+  it('stops a bomb pushed as one large block early: never expands all of it at once', () => {
+    // A receiver hands whole FEC blocks to the decoder, and a peer picks the block size: 64 KiB of
+    // gzip here inflate to 64 MiB. The limit must be checked long before that much exists.
+    const bomb = encodeContent(new Uint8Array(64 << 20), 'gzip');
+    expect(bomb.length).toBeLessThan(100_000);
+    let error: unknown;
+    const d = createContentDecoder('gzip', { maxOutput: 1 << 20 }, () => {});
+    try {
+      d.push(bomb, false);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MalformedError);
+    // `value` is the output reached when the limit tripped: one inflate step past 1 MiB.
+    expect((error as MalformedError).value).toBeLessThan(32 << 20);
+  });
+
   it('reports corrupt and truncated streams as MalformedError, never anything else', () => {
     for (const e of ['deflate', 'zlib', 'gzip'] as const) {
       const good = encodeContent(text, e);

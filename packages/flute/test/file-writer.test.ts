@@ -70,5 +70,17 @@ describe('FileWriter', () => {
     await expect(viaLink.write(Uint8Array.of(1))).rejects.toThrow(/outside/);
     await viaLink.abort('bad');
     expect(readdirSync(outside)).toEqual([]);
+    // Deeper: no folder is created beyond the link either (mkdir -p through it used to).
+    const deep = w.open(meta('link/a/b/x.bin', 2n));
+    await expect(deep.write(Uint8Array.of(1))).rejects.toThrow(/outside/);
+    await deep.abort('bad');
+    expect(readdirSync(outside)).toEqual([]);
+    // A link that stays inside the folder is followed.
+    mkdirSync(join(out, 'real'));
+    symlinkSync(join(out, 'real'), join(out, 'alias'));
+    const ok = w.open(meta('alias/c/y.bin', 3n));
+    await ok.write(Uint8Array.of(7));
+    expect(await ok.complete()).toEqual({ path: join(out, 'real/c/y.bin') });
+    expect([...readFileSync(join(out, 'real/c/y.bin'))]).toEqual([7]);
   });
 });

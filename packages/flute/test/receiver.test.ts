@@ -1,14 +1,17 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWriter } from '@proto/flute/node';
-import { HET_FDT, HET_FTI, encodeAlcPacket } from '@proto/lct';
+import { HET_FDT, HET_FTI, encodeAlcPacket, type Fti, type LctExtension } from '@proto/lct';
 import { encodeContent } from '../src/encoding.js';
 import { ReedSolomonScheme } from '../src/fec/reed-solomon.js';
-import { otiToFti } from '../src/oti.js';
+import { otiFromFti, otiToFti } from '../src/oti.js';
 import { md5 } from '../src/md5.js';
+import { HELD_BLOCK_OVERHEAD } from '../src/receiver/object.js';
 import { FluteReceiver } from '../src/receiver/receiver.js';
 import { FluteSender } from '../src/sender/sender.js';
 import { SimulatedLink, runSimulation, VirtualClock } from '../src/sim/network.js';
@@ -127,7 +130,7 @@ describe('receiver robustness', () => {
     const data = randomBytes(5000);
     for (const d of objectPackets({ toi: 9, data })) rx.push(d, T0);
     expect(rec.completed).toHaveLength(0);
-    expect(rx.memory).toBe(5000);
+    expect(rx.memory).toBe(5000 + HELD_BLOCK_OVERHEAD); // one held block: its bytes and its bookkeeping
     rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'late-fdt', toi: 9n, contentLength: 5000, contentMd5: md5(data) }], expiresMs: T0 + 60_000 }), T0 + 10);
     expectBytes(rec.completed[0]?.data, data);
     expect(rx.memory).toBe(0);
@@ -147,6 +150,24 @@ describe('receiver robustness', () => {
     expect(tight.receiver.stats.dropped['pending-overflow']).toBe(6);
     tight.receiver.push(fdt, T0 + 5);
     expect(tight.completed).toHaveLength(0);
+  });
+
+  it('expires held packets in one pass, however many tiny ones a TOI holds', () => {
+    // 500,000 one-byte packets without FTI for one TOI (what 10 MiB of maxPendingBytes admits),
+    // half of them 6 s later: cleanup at 10 s frees the first half and keeps the second. Done
+    // element by element against the kept list this took ~10^11 steps (over the test timeout).
+    const rx = new FluteReceiver({ limits: { maxPendingBytes: 16 << 20 } });
+    const d = encodeAlcPacket({ header: { tsi: 1, toi: 5, tsiBits: 32, toiBits: 32 }, payloadId: { sbn: 0, esi: 0 }, payload: Uint8Array.of(1) });
+    const half = 250_000;
+    for (let i = 0; i < half; i++) rx.push(d, T0);
+    for (let i = 0; i < half; i++) rx.push(d, T0 + 6_000);
+    expect(rx.memory).toBe(2 * half * d.length);
+    rx.cleanup(T0 + 10_000);
+    expect(rx.memory).toBe(half * d.length);
+    expect(rx.nextDeadline()).toBe(T0 + 16_000);
+    rx.cleanup(T0 + 16_000);
+    expect(rx.memory).toBe(0);
+    expect(rx.stats.dropped['pending-overflow']).toBe(0);
   });
 
   it('fails an object over maxObjectMemory and one over maxTotalMemory, counting the drops', async () => {
@@ -206,6 +227,88 @@ describe('receiver robustness', () => {
     rx.push(fdtPacket({ id: 1, files: [{ contentLocation: 'liar', toi: 9n, contentLength: 2 ** 30, transferLength: 100 }], expiresMs: T0 + 60_000 }), T0);
     for (const d of objectPackets({ toi: 9, data: randomBytes(100) })) rx.push(d, T0);
     expect(rec.failed.at(-1)?.reason).toBe('size-mismatch');
+  });
+
+  it('counts what a block decoder really costs: one small symbol per block cannot outgrow the limits', () => {
+    // Each datagram below opens a decoder for a new two-symbol block and fills half of it. Decoders
+    // cost 1.3–2 KB of objects while a few bytes were counted, so 20,000 datagrams made ~30 MB that
+    // no limit saw. Now the accounted memory covers the real growth, and the default per-object
+    // limit stops the flood.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const ftis: Fti[] = [
+      { fecEncodingId: 0, transferLength: 40_000, symbolLength: 1, maxSourceBlockLength: 2 },
+      { fecEncodingId: 5, transferLength: 40_000, symbolLength: 1, maxSourceBlockLength: 2, maxEncodingSymbols: 4 },
+    ];
+    for (const fti of ftis) {
+      const packets = Array.from({ length: 20_000 }, (_, sbn) => encodeAlcPacket({ header: { tsi: 1, toi: 1, tsiBits: 32, toiBits: 32, codepoint: fti.fecEncodingId, extensions: [{ het: HET_FTI, fti }] }, payloadId: { sbn, esi: 0 }, payload: new Uint8Array(fti.symbolLength) }, { fecEncodingId: fti.fecEncodingId }));
+      const rx = new FluteReceiver({ limits: { maxObjectMemory: 2 ** 40, maxTotalMemory: 2 ** 40 } });
+      gc();
+      const before = process.memoryUsage();
+      for (const d of packets) rx.push(d, T0);
+      gc();
+      const after = process.memoryUsage();
+      const real = after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers;
+      expect(real, `FEC ${fti.fecEncodingId}`).toBeLessThan(rx.memory);
+      const limited = new Recorder(new FluteReceiver());
+      for (const d of packets) limited.receiver.push(d, T0);
+      expect(limited.failed.map((f) => f.reason), `FEC ${fti.fecEncodingId}`).toEqual(['memory-limit']);
+      expect(limited.receiver.memory).toBe(0);
+    }
+  });
+
+  it('charges a Raptor/RaptorQ block decoder for its WebAssembly kernel: a flood of blocks stops at the limit', () => {
+    // One 4-byte symbol per new Raptor block. Every live decoder holds a WebAssembly memory; past
+    // ~12,900 of them V8 ran out of address space and each push stalled for seconds (the flood
+    // below never finished). Charged for its kernel, the object fails at the memory limit first.
+    const fti: Fti = { fecEncodingId: 1, transferLength: 320_000, symbolLength: 4, sourceBlocks: 20_000, subBlocks: 1, alignment: 4 };
+    const rx = new FluteReceiver();
+    const rec = new Recorder(rx);
+    for (let sbn = 0; sbn < 20_000; sbn++) {
+      rx.push(encodeAlcPacket({ header: { tsi: 1, toi: 1, tsiBits: 32, toiBits: 32, codepoint: 1, extensions: [{ het: HET_FTI, fti }] }, payloadId: { sbn, esi: 0 }, payload: new Uint8Array(4) }, { fecEncodingId: 1 }), T0);
+    }
+    expect(rec.failed.map((f) => f.reason)).toEqual(['memory-limit']);
+    expect(rx.stats.dropped['failed-object']).toBeGreaterThan(19_000);
+    expect(rx.memory).toBe(0);
+  });
+
+  it('allocates nothing per block an OTI announces before the blocks arrive (up to 2^30 blocks)', () => {
+    // FEC 2 with m = 2 numbers up to 2^30 blocks of three 1-byte symbols. The first packet of an
+    // object allocated a byte per block (1 GiB), that of an FDT instance a pointer per block (2.7 MB
+    // for 1 MiB): four objects and 64 FDT packets took 4 GiB of buffers and 170 MB of heap.
+    const rx = new FluteReceiver();
+    const fti = (transferLength: number) => ({ fecEncodingId: 2 as const, transferLength, m: 2, g: 1, symbolLength: 1, maxSourceBlockLength: 3, maxEncodingSymbols: 3 });
+    const before = process.memoryUsage();
+    for (let toi = 1; toi <= 4; toi++) {
+      rx.push(encodeAlcPacket({ header: { tsi: 1, toi, tsiBits: 32, toiBits: 32, codepoint: 2, extensions: [{ het: HET_FTI, fti: fti(3 * 2 ** 30) }] }, payloadId: { sbn: 0, esi: 0 }, payload: new Uint8Array(1) }, { fecEncodingId: 2, m: 2 }), T0);
+    }
+    for (let i = 0; i < 64; i++) {
+      const ext: LctExtension[] = [{ het: HET_FDT, version: 2, fdtInstanceId: i }, { het: HET_FTI, fti: fti(1 << 20) }];
+      rx.push(encodeAlcPacket({ header: { tsi: 1, toi: 0, tsiBits: 32, toiBits: 32, codepoint: 2, extensions: ext }, payloadId: { sbn: 0, esi: 0 }, payload: new Uint8Array(1) }, { fecEncodingId: 2, m: 2 }), T0, `10.0.0.${i >> 3}:1`);
+    }
+    const after = process.memoryUsage();
+    expect(rx.sessions().find((s) => s.key === '|1')?.objects).toBe(4);
+    expect(rx.stats.dropped.internal).toBe(0);
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(16 << 20);
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(64 << 20);
+  });
+
+  it('refuses a Reed-Solomon block length that would make decoding quadratic in a peer-chosen k', () => {
+    // FEC 2, m = 16, k = 65,534 symbols of 2 bytes: 94 datagrams of source symbols and one repair
+    // symbol made the receiver spend ~18 s in one push (O(k²) set-up). B is capped for decoding.
+    const rx = new FluteReceiver();
+    const fti = (B: number) => ({ fecEncodingId: 2 as const, transferLength: 2 * B, m: 16, g: 1, symbolLength: 2, maxSourceBlockLength: B, maxEncodingSymbols: 65_535 });
+    const first = (B: number) => encodeAlcPacket({ header: { tsi: 1, toi: B, tsiBits: 32, toiBits: 32, codepoint: 2, extensions: [{ het: HET_FTI, fti: fti(B) }] }, payloadId: { sbn: 0, esi: 1 }, payload: new Uint8Array(1400) }, { fecEncodingId: 2, m: 16 });
+    rx.push(first(65_534), T0);
+    expect(rx.stats.dropped['bad-oti']).toBe(1);
+    expect(rx.sessions()[0]!.objects).toBe(0);
+    rx.push(first(1024), T0);
+    expect(rx.stats.dropped['bad-oti']).toBe(1);
+    expect(rx.sessions()[0]!.objects).toBe(1);
+    // The limit is the scheme's: a receiver that wants longer blocks says so.
+    const oti = otiFromFti(fti(4096));
+    expect(() => new ReedSolomonScheme(2).checkOti(oti)).toThrow(/maxDecodeBlockLength/);
+    expect(() => new ReedSolomonScheme(2, { maxDecodeBlockLength: 4096 }).checkOti(oti)).not.toThrow();
   });
 
   it('counts FDT instances being received against maxTotalMemory', () => {

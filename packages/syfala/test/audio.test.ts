@@ -149,6 +149,28 @@ describe('StreamReceiver', () => {
     expect(tap.chunks.filter((c) => c[2])).toEqual([[8, [0, 0, 0, 0], true]]);
   });
 
+  it('rebuilds samples from bytes arriving one at a time or cut inside samples (the reference padder panics on its first complete sample)', () => {
+    // I24 stereo: 3-byte samples, 6-byte frames; 1000 frames/s so 1 ms is one frame.
+    const fmt = f(SampleType.I24, 2, 1000);
+    const bytes = Uint8Array.from({ length: 60 }, (_, i) => i + 1);
+    const tap = collect();
+    const r = new StreamReceiver(fmt, { startIndex: 0, targetLatencyMs: 1, maxLatencyMs: 100, onStream: tap.onStream });
+    for (let i = 0; i < bytes.length; i++) r.push(i, bytes.subarray(i, i + 1), 0);
+    const out = new Uint8Array(60);
+    expect(r.read(out, 0)).toBe(10);
+    expect([...out]).toEqual([...bytes]);
+    expect(tap.chunks.flatMap((c) => c[1])).toEqual([...bytes]);
+    // U16: a packet ends inside a sample and the next one is lost. Concealment is phased to the
+    // sample grid: the high byte of the cut sample gets the midpoint 0x80, the next sample's low byte 0.
+    const u16 = new StreamReceiver(f(SampleType.U16, 1, 1000), { startIndex: 0, targetLatencyMs: 1, maxLatencyMs: 100 });
+    u16.push(0, Uint8Array.of(1, 2, 3), 0);
+    u16.push(5, Uint8Array.of(6, 7, 8, 9, 10, 11, 12), 0);
+    const o16 = new Uint8Array(12);
+    expect(u16.read(o16, 0)).toBe(6);
+    expect([...o16]).toEqual([1, 2, 3, 0x80, 0, 6, 7, 8, 9, 10, 11, 12]);
+    expect(u16.stats()).toMatchObject({ concealedSamples: 1, concealedSpans: 1, receivedSamples: 5 });
+  });
+
   it('fills with silence while buffering and after an underrun, without advancing the stream', () => {
     const r = new StreamReceiver(format, { startIndex: 0, targetLatencyMs: 3 });
     const out = new Uint8Array(8).fill(1);

@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSocket, type Socket } from 'node:dgram';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   decodeWavHeader,
+  encodeServerMessage,
   encodeWavHeader,
   frameSize,
   MalformedError,
@@ -167,6 +169,79 @@ describe('node adapter on loopback', () => {
     await until(() => clientEvents.some((e) => e.type === 'disconnected'));
     expect(clientEvents).toContainEqual({ type: 'disconnected', peer: serverPeer, reason: 'disconnect' });
     await cd.close();
+  });
+});
+
+describe('control messages on the wire', () => {
+  // The reference's socket send functions transmit the unwritten tail of a scratch buffer, so its
+  // control messages leave as runs of zero bytes. Here a bare socket plays the peer of each engine
+  // and checks every datagram it receives against the message encodings.
+  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  const rawPeer = async (): Promise<{ socket: Socket; got: string[]; id: string; send: (bytes: number[], to: string) => void }> => {
+    const socket = createSocket('udp4');
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+    const got: string[] = [];
+    socket.on('message', (m) => got.push(hex(m)));
+    const send = (bytes: number[], to: string): void => {
+      const { address, port } = parsePeerId(to);
+      socket.send(Uint8Array.from(bytes), port, address);
+    };
+    return { socket, got, id: peerId('127.0.0.1', socket.address().port), send };
+  };
+  const until = async (cond: () => boolean): Promise<void> => {
+    for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(cond()).toBe(true);
+  };
+
+  it('a server driver sends Connect, heartbeats, IO answers and Disconnect as their exact bytes', async () => {
+    const formats = { inputs: [fmt(SampleType.I24, 1)], outputs: [fmt(SampleType.F32)] };
+    // The bare peer sends no heartbeats: a long peer timeout keeps a slow machine from dropping it.
+    const server = new SyfalaServer({ formats, peerTimeoutMs: 60_000 });
+    const sd = new EngineDriver<ServerEvent>(server, await bindUdp({ address: '127.0.0.1' }));
+    const srv = peerId('127.0.0.1', sd.socket.address().port);
+    const peer = await rawPeer();
+    const connect = hex(encodeServerMessage({ type: 'Connect', formats }));
+    peer.send([0x00], srv); // Discovery
+    await until(() => peer.got.includes(connect));
+    peer.send([0x01], srv); // ConnectionSuccess
+    await until(() => peer.got.includes('09')); // Heartbeat
+    peer.send([0x04], srv); // StartIO
+    await until(() => peer.got.includes('03')); // StartIOSuccess
+    peer.send([0x05], srv); // StopIO
+    await until(() => peer.got.includes('06')); // StopIOSuccess
+    server.close();
+    await sd.close();
+    await until(() => peer.got.includes('08')); // Disconnect
+    expect(new Set(peer.got)).toEqual(new Set([connect, '09', '03', '06', '08']));
+    peer.socket.close();
+  });
+
+  it('a client driver sends Discovery, ConnectionSuccess, StartIO, StopIO, heartbeats and Disconnect as their exact bytes', async () => {
+    const peer = await rawPeer();
+    const client = new SyfalaClient({ discoveryTargets: [peer.id], peerTimeoutMs: 60_000 });
+    const cd = new EngineDriver<ClientEvent>(client, await bindUdp({ address: '127.0.0.1' }));
+    const cli = peerId('127.0.0.1', cd.socket.address().port);
+    client.startDiscovery(cd.now());
+    cd.kick();
+    await until(() => peer.got.includes('00')); // Discovery
+    client.stopDiscovery();
+    peer.send([...encodeServerMessage({ type: 'Connect', formats: { inputs: [fmt(SampleType.I16)], outputs: [] } })], cli);
+    await until(() => peer.got.includes('01')); // ConnectionSuccess
+    client.startIO(peer.id, cd.now());
+    cd.kick();
+    await until(() => peer.got.includes('04')); // StartIO
+    peer.send([0x03], cli); // StartIOSuccess
+    await until(() => client.servers()[0]?.io === 'active');
+    client.stopIO(peer.id, cd.now());
+    cd.kick();
+    await until(() => peer.got.includes('05')); // StopIO, not StartIO
+    peer.send([0x06], cli); // StopIOSuccess
+    await until(() => peer.got.includes('08') && client.servers()[0]?.io === 'inactive'); // Heartbeat
+    client.close();
+    await cd.close();
+    await until(() => peer.got.includes('07')); // Disconnect
+    expect(new Set(peer.got)).toEqual(new Set(['00', '01', '04', '05', '08', '07']));
+    peer.socket.close();
   });
 });
 

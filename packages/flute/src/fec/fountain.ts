@@ -76,6 +76,15 @@ const RAPTOR: Code = {
   decoder: (K, T, output) => new Raptor10BlockDecoder(K, T, {}, output),
 };
 
+/**
+ * Memory charged for a block decoder that has not completed, beyond its block and symbols: each
+ * one holds a symbol kernel of @proto/fec-raptorq, a WebAssembly instance with its own memory
+ * (~17 KB resident and ~10 GB of reserved address space in V8; past ~12,900 live ones V8 runs out
+ * of address space and every allocation stalls for seconds). The charge keeps the receiver's
+ * default maxTotalMemory (256 MiB) to under 2,000 of them.
+ */
+const KERNEL_CHARGE = 128 << 10;
+
 /** Byte size and offset (within a symbol) of each sub-symbol, from Partition[T/Al, N]. */
 function subSymbols(oti: Oti): { sizes: number[]; starts: number[] } {
   const p = subBlockPartition(oti.symbolLength, oti.subBlocks, oti.alignment);
@@ -258,7 +267,7 @@ class FountainScheme implements FecScheme {
       },
       result: () => block,
       get memory() {
-        return dec.complete ? block.length : block.length + dec.received * T;
+        return dec.complete ? block.length : block.length + dec.received * T + KERNEL_CHARGE;
       },
       get sourceReceived() {
         return sources;

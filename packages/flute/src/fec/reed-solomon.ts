@@ -6,6 +6,11 @@
  *
  * The generator matrix is RFC 5510's (Rizzo, what OpenFEC emits) unless `matrix: 'backblaze'` is asked
  * for, which is what ypo/flute senders emit for IDs 5 and 129.
+ *
+ * Decoding a block of k symbols costs O(k²) field operations to set up and O(k) per byte rebuilt, so
+ * a peer choosing k (FEC 2 allows up to 65,535 with m = 16) chooses the receiver's CPU time: k =
+ * 65,534 in 2-byte symbols (95 datagrams) took 18 s. A receiver refuses OTIs whose B exceeds
+ * `maxDecodeBlockLength` (default 1024, which only FEC 2 with m ≥ 11 can reach).
  */
 import { createReedSolomon, type MatrixConvention, type ReedSolomon } from '@proto/fec-rs';
 import { MalformedError } from '../errors.js';
@@ -13,6 +18,9 @@ import { BlockLayout, SourceAssembler, badOti, makeOti, repairCount, type BlockD
 
 /** Which Reed-Solomon scheme. */
 export type ReedSolomonVariant = 2 | 5 | 129;
+
+/** Largest B (source symbols per block) a receiver decodes by default. */
+const DEFAULT_MAX_DECODE_BLOCK = 1024;
 
 interface Limits {
   /** Largest B and max_n the FTI can carry. */
@@ -41,11 +49,15 @@ export class ReedSolomonScheme implements FecScheme {
   readonly name: string;
   readonly shortLastSymbol = false;
   readonly matrix: MatrixConvention;
+  /** Largest maximum source block length B that `checkOti` accepts (decoding work grows as B²). */
+  readonly maxDecodeBlockLength: number;
   readonly #codecs = new Map<string, ReedSolomon>();
 
-  constructor(variant: ReedSolomonVariant, options: { readonly matrix?: MatrixConvention } = {}) {
+  constructor(variant: ReedSolomonVariant, options: { readonly matrix?: MatrixConvention; readonly maxDecodeBlockLength?: number } = {}) {
     this.fecEncodingId = variant;
     this.matrix = options.matrix ?? 'rfc5510';
+    this.maxDecodeBlockLength = options.maxDecodeBlockLength ?? DEFAULT_MAX_DECODE_BLOCK;
+    if (!Number.isInteger(this.maxDecodeBlockLength) || this.maxDecodeBlockLength < 1) throw new RangeError(`maxDecodeBlockLength must be a positive integer, got ${this.maxDecodeBlockLength}`);
     this.name = variant === 2 ? 'Reed-Solomon GF(2^m)' : variant === 5 ? 'Reed-Solomon GF(2^8)' : 'Small Block Systematic (Reed-Solomon)';
   }
 
@@ -88,6 +100,7 @@ export class ReedSolomonScheme implements FecScheme {
     if (problem !== undefined) badOti('symbol length', problem, oti.symbolLength);
     const lim = limits(this.fecEncodingId, m);
     if (oti.maxSourceBlockLength < 1 || oti.maxSourceBlockLength > lim.maxB) badOti('maximum source block length', `must be 1..${lim.maxB}`, oti.maxSourceBlockLength);
+    if (oti.maxSourceBlockLength > this.maxDecodeBlockLength) badOti('maximum source block length', `exceeds the ${this.maxDecodeBlockLength} symbols this receiver decodes (maxDecodeBlockLength)`, oti.maxSourceBlockLength);
     if (oti.maxEncodingSymbols < oti.maxSourceBlockLength || oti.maxEncodingSymbols > 2 ** m - 1) badOti('max number of encoding symbols', `must be B..${2 ** m - 1}`, oti.maxEncodingSymbols);
     if (this.fecEncodingId === 129 && oti.fecInstanceId !== 0) badOti('FEC Instance ID', 'only 0 (Reed-Solomon) is implemented for FEC Encoding ID 129', oti.fecInstanceId);
     if (this.layout(oti).blockCount > 2 ** lim.sbnBits) badOti('maximum source block length', `gives more blocks than a ${lim.sbnBits}-bit SBN can number`, oti.maxSourceBlockLength);

@@ -7,7 +7,7 @@
  * links planted inside the folder.
  */
 import { mkdir, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { contentLocationToPath, type SafePathOptions } from '../path.js';
 import type { ObjectMeta, ObjectSink, ObjectWriter, SinkResult } from '../writer.js';
 
@@ -20,6 +20,25 @@ let counter = 0;
 
 function inside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Creates the folders of `relativeDir` under `root` one at a time and returns the real path of the
+ * last. Each folder is resolved and checked before anything is created inside it, so a symbolic
+ * link planted in the output folder cannot make us create folders outside it.
+ */
+async function mkdirInside(root: string, relativeDir: string): Promise<string> {
+  let dir = root;
+  for (const segment of relativeDir.split(sep)) {
+    if (segment === '' || segment === '.') continue;
+    const next = join(dir, segment);
+    await mkdir(next).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    dir = await realpath(next);
+    if (!inside(root, dir)) throw new Error(`destination folder ${dir} leads outside ${root}`);
+  }
+  return dir;
 }
 
 /** Writes objects under `outDir` (created if missing). */
@@ -57,13 +76,9 @@ export class FileWriter implements ObjectWriter {
     // Every operation runs after the previous one: writes in order, then rename or unlink.
     let chain: Promise<void> = (async () => {
       const root = await this.#realRoot();
-      final = join(root, relative);
-      if (!inside(root, final)) throw new Error(`destination ${final} is outside ${root}`);
-      const dir = dirname(final);
-      await mkdir(dir, { recursive: true });
-      const realDir = await realpath(dir);
-      if (!inside(root, realDir)) throw new Error(`destination folder ${realDir} leads outside ${root}`);
-      final = join(realDir, final.slice(dir.length + 1));
+      if (!inside(root, join(root, relative))) throw new Error(`destination ${join(root, relative)} is outside ${root}`);
+      const realDir = await mkdirInside(root, dirname(relative));
+      final = join(realDir, basename(relative));
       temp = join(realDir, `.flute-${process.pid}-${++counter}.part`);
       handle = await open(temp, 'wx');
     })();

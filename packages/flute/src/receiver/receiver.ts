@@ -13,7 +13,7 @@ import { toHex } from '../md5.js';
 import type { BlockDecoder, FecScheme, Oti } from '../fec/scheme.js';
 import { otiFromFdt, otiFromFti } from '../oti.js';
 import { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink, type ObjectWriter, type SinkResult } from '../writer.js';
-import { ObjectReception, type ObjectHost } from './object.js';
+import { DECODER_OVERHEAD, ObjectReception, type ObjectHost } from './object.js';
 import { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteReceiverOptions, type ReceiverLimits } from './options.js';
 
 /** Events of a {@link FluteReceiver}. */
@@ -66,8 +66,8 @@ interface FdtReception {
   readonly oti: Oti;
   readonly scheme: FecScheme;
   readonly decoders: Map<number, BlockDecoder>;
-  readonly blocks: (Uint8Array | undefined)[];
-  done: number;
+  /** Decoded blocks by SBN (a map: the block count comes from the peer's FTI). */
+  readonly blocks: Map<number, Uint8Array>;
   readonly cenc: number;
   readonly sctMs: number | undefined;
   lastPacketAt: number;
@@ -328,8 +328,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         oti,
         scheme,
         decoders: new Map(),
-        blocks: new Array(scheme.layout(oti).blockCount),
-        done: 0,
+        blocks: new Map(),
         cenc,
         sctMs: time?.sct === undefined ? undefined : ntpToUnixMs(time.sct, now),
         lastPacketAt: now,
@@ -345,11 +344,11 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       this.#drop('bad-symbol', s, 0n);
       return;
     }
-    if (r.blocks[sbn] !== undefined) return;
+    if (r.blocks.has(sbn)) return;
     let dec = r.decoders.get(sbn);
     if (dec === undefined) {
       // FDT blocks count against the total memory like object blocks.
-      const need = layout.byteLength(sbn);
+      const need = layout.byteLength(sbn) + DECODER_OVERHEAD;
       if (this.#memory + need > this.limits.maxTotalMemory) {
         this.#drop('memory-limit', s, 0n);
         return;
@@ -366,16 +365,12 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       return;
     }
     if (!done) return;
-    r.blocks[sbn] = dec.result();
+    r.blocks.set(sbn, dec.result());
     r.decoders.delete(sbn);
-    if (++r.done < layout.blockCount) return;
+    if (r.blocks.size < layout.blockCount) return;
     this.#dropFdt(s, key);
     const bytes = new Uint8Array(r.oti.transferLength);
-    let o = 0;
-    for (const b of r.blocks) {
-      bytes.set(b!, o);
-      o += b!.length;
-    }
+    for (let b = 0; b < layout.blockCount; b++) bytes.set(r.blocks.get(b)!, layout.byteOffset(b));
     this.#fdtComplete(s, ext.fdtInstanceId, bytes, r.cenc, r.sctMs, now);
   }
 
@@ -428,7 +423,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     this.emit('fdt', { session: s.key, tsi: s.tsi, instanceId: id, instance });
     for (const file of instance.files) {
       const obj = s.objects.get(file.toi);
-      if (obj !== undefined && obj.meta === undefined) obj.describe(this.#meta(s, file.toi, obj.oti)!);
+      if (obj !== undefined && obj.meta === undefined) obj.describe(this.#meta(s, file.toi, obj.oti, now)!);
       const pending = s.pending.get(file.toi);
       if (pending !== undefined) {
         s.pending.delete(file.toi);
@@ -456,13 +451,14 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     return e;
   }
 
-  #meta(s: Session, toi: bigint, oti: Oti): ObjectMeta | undefined {
+  #meta(s: Session, toi: bigint, oti: Oti, now: number): ObjectMeta | undefined {
     const e = s.files.get(toi);
     if (e === undefined) return undefined;
     const f = e.file;
     const cc = f.cacheControl;
     let cacheControl: ObjectCacheControl | undefined;
-    if (cc !== undefined) cacheControl = cc.directive === 'expires' ? { directive: 'expires', expiresMs: ntpSecondsToEpochMs(cc.expires, Date.now()) } : { directive: cc.directive };
+    // The NTP era of Expires is the one nearest the sender's clock (sans-IO: never the wall clock).
+    if (cc !== undefined) cacheControl = cc.directive === 'expires' ? { directive: 'expires', expiresMs: ntpSecondsToEpochMs(cc.expires, s.senderNow(now)) } : { directive: cc.directive };
     return {
       session: s.key,
       tsi: s.tsi,
@@ -545,7 +541,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       s.objects.set(toi, obj);
       this.#schedule(now + this.#objectTimeout);
       this.emit('object-started', { session: s.key, tsi: s.tsi, toi, transferLength: oti.transferLength, fecEncodingId: oti.fecEncodingId });
-      const meta = this.#meta(s, toi, oti);
+      const meta = this.#meta(s, toi, oti, now);
       if (meta !== undefined) obj.describe(meta);
     }
     const cenc = findExtension(h.extensions, HET_CENC);
@@ -685,16 +681,19 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         else next = Math.min(next, e.expiresAt);
       }
       for (const [toi, list] of s.pending) {
-        const keep = list.filter((p) => now < p.at + this.#objectTimeout);
-        for (const p of list) if (!keep.includes(p)) {
-          s.pendingBytes -= p.datagram.length;
-          this.#pendingBytes -= p.datagram.length;
+        // One pass: a TOI may hold ~10^5 tiny packets (maxPendingBytes), so nothing quadratic here.
+        const keep: Pending[] = [];
+        for (const p of list) {
+          if (now < p.at + this.#objectTimeout) {
+            keep.push(p);
+            next = Math.min(next, p.at + this.#objectTimeout);
+          } else {
+            s.pendingBytes -= p.datagram.length;
+            this.#pendingBytes -= p.datagram.length;
+          }
         }
         if (keep.length === 0) s.pending.delete(toi);
-        else {
-          s.pending.set(toi, keep);
-          next = Math.min(next, keep[0]!.at + this.#objectTimeout);
-        }
+        else if (keep.length < list.length) s.pending.set(toi, keep);
       }
       for (const [key, r] of s.fdts) {
         if (now >= r.lastPacketAt + this.#objectTimeout) this.#dropFdt(s, key);

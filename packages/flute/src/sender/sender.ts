@@ -500,6 +500,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     obj.transfer?.feed?.close();
     obj.transfer = undefined;
     this.#active.delete(obj);
+    this.#objects.delete(obj.toi);
     this.#fdtDirty = true;
     this.emit('object-error', { toi: obj.toi, error });
   }
@@ -515,7 +516,11 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     this.#version++;
     this.#fdtDirty = true;
     if (obj.transfer !== undefined) obj.transfer.cut = true;
-    else this.emit('object-done', { toi: obj.toi, transfers: obj.transfersDone, removed: true });
+    else {
+      // Not in flight: nothing more to send, so nothing to keep (a cut transfer ends in #endTransfer).
+      this.#objects.delete(obj.toi);
+      this.emit('object-done', { toi: obj.toi, transfers: obj.transfersDone, removed: true });
+    }
     return true;
   }
 
