@@ -143,6 +143,9 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
 
   readonly #pump = (): void => {
     this.#immediate = undefined;
+    // A pump started by close() or send() while a timer was pending must not leave that timer to
+    // start a second, concurrent pump chain.
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#socketClosed) return;
     const engine = this.engine;
