@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `efp` command. Plain JavaScript on purpose: pnpm links bins at install time, before `dist/`
+// is built, so the bin must exist in the repository; it loads the compiled tool.
+const tool = new URL('../dist/cli/efp.js', import.meta.url);
+try {
+  await import(tool.href);
+} catch (e) {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/cli/efp.js')) {
+    console.error('efp: the package is not built yet (run `pnpm build` in the repository)');
+    process.exit(1);
+  }
+  throw e;
+}
