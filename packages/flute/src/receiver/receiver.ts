@@ -11,7 +11,7 @@ import { MalformedError } from '../errors.js';
 import { FecRegistry } from '../fec/registry.js';
 import { toHex } from '../md5.js';
 import type { BlockDecoder, FecScheme, Oti } from '../fec/scheme.js';
-import { otiFromFdt, otiFromFti } from '../oti.js';
+import { otiFromFdt, otiFromFti, sameOti } from '../oti.js';
 import { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink, type ObjectWriter, type SinkResult } from '../writer.js';
 import { DECODER_OVERHEAD, ObjectReception, type ObjectHost } from './object.js';
 import { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteReceiverOptions, type ReceiverLimits } from './options.js';
@@ -124,7 +124,7 @@ const ID_MOD = 1 << 20;
 function zeroDrops(): Record<DropReason, number> {
   const keys: DropReason[] = [
     'truncated', 'malformed', 'unsupported-fec', 'tsi-filtered', 'session-limit', 'object-limit', 'object-too-large', 'bad-oti', 'bad-symbol',
-    'pending-overflow', 'memory-limit', 'fdt-malformed', 'fdt-expired', 'fdt-too-large', 'failed-object', 'session-closed', 'internal',
+    'unsupported-encoding', 'pending-overflow', 'memory-limit', 'fdt-malformed', 'fdt-expired', 'fdt-too-large', 'failed-object', 'session-closed', 'internal',
   ];
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<DropReason, number>;
 }
@@ -312,6 +312,11 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       return;
     }
     const cenc = findExtension(h.extensions, HET_CENC)?.cenc ?? 0;
+    if (encodingFromCenc(cenc) === undefined) {
+      // Nothing could decode the instance: drop its packets before buffering any of them.
+      this.#drop('unsupported-encoding', s, 0n, new MalformedError('EXT_CENC', 'unknown content encoding', cenc));
+      return;
+    }
     const time = findExtension(h.extensions, HET_TIME);
     const key = `${ext.fdtInstanceId}/${oti.transferLength}/${oti.symbolLength}/${cenc}`;
     let r = s.fdts.get(key);
@@ -386,10 +391,13 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     // The same id with the same bytes is a carousel repeat; the same id with other bytes is new (GPAC).
     const seen = s.history.find((x) => x.id === id && sameBytes(x.bytes, bytes));
     if (seen !== undefined) return;
+    const encoding: ContentEncoding | undefined = encodingFromCenc(cenc);
+    if (encoding === undefined) {
+      this.#drop('unsupported-encoding', s, 0n, new MalformedError('EXT_CENC', 'unknown content encoding', cenc));
+      return;
+    }
     let instance: FdtInstance;
     try {
-      const encoding: ContentEncoding | undefined = encodingFromCenc(cenc);
-      if (encoding === undefined) throw new MalformedError('EXT_CENC', 'unknown content encoding', cenc);
       const xml = decodeContent(bytes, encoding, this.limits.maxFdtBytes);
       instance = parseFdt(xml, { maxBytes: this.limits.maxFdtBytes });
     } catch (e) {
@@ -481,6 +489,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   #objectPacket(s: Session, packet: AlcPacket, datagram: Uint8Array, now: number): void {
     const h = packet.header;
     const toi = h.toi;
+    const ftiExt = findExtension(h.extensions, HET_FTI);
     let obj = s.objects.get(toi);
     if (obj === undefined) {
       const remembered = s.remembered.get(toi);
@@ -504,7 +513,6 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         s.failed.delete(toi);
       }
       const entry = this.#entry(s, toi, now);
-      const ftiExt = findExtension(h.extensions, HET_FTI);
       let oti: Oti | undefined;
       if (ftiExt !== undefined) oti = otiFromFti(ftiExt.fti);
       else if (entry !== undefined) oti = otiFromFdt(entry.instance, entry.file);
@@ -536,16 +544,29 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         return;
       }
       obj = new ObjectReception(s.key, s.tsi, toi, oti, scheme, this.#host(s), now);
-      const cenc = findExtension(h.extensions, HET_CENC);
-      if (cenc !== undefined) obj.cenc = encodingFromCenc(cenc.cenc);
       s.objects.set(toi, obj);
       this.#schedule(now + this.#objectTimeout);
       this.emit('object-started', { session: s.key, tsi: s.tsi, toi, transferLength: oti.transferLength, fecEncodingId: oti.fecEncodingId });
       const meta = this.#meta(s, toi, oti, now);
       if (meta !== undefined) obj.describe(meta);
+    } else if (packet.fecEncodingId !== obj.oti.fecEncodingId || (ftiExt !== undefined && !sameOti(otiFromFti(ftiExt.fti), obj.oti))) {
+      // The object's OTI is settled (its blocks and decoders depend on it): a packet that says
+      // otherwise is wrong, whichever of the two is right, and must not touch what was received.
+      this.#drop('bad-oti', s, toi, new MalformedError('EXT_FTI', 'differs from the OTI the object is being received with'));
+      return;
     }
     const cenc = findExtension(h.extensions, HET_CENC);
-    if (cenc !== undefined && obj.cenc === undefined) obj.cenc = encodingFromCenc(cenc.cenc);
+    if (cenc !== undefined) {
+      const encoding = encodingFromCenc(cenc.cenc);
+      if (encoding === undefined) {
+        // Content this receiver cannot decode (never taken for null): the object fails.
+        const error = new MalformedError('EXT_CENC', 'unknown content encoding', cenc.cenc);
+        this.#drop('unsupported-encoding', s, toi, error);
+        obj.fail('unsupported-encoding', error);
+        return;
+      }
+      obj.cenc ??= encoding;
+    }
     if (h.closeObject && obj.closeFlagAt === undefined) {
       obj.closeFlagAt = now;
       this.#schedule(now + this.#grace);
