@@ -19,7 +19,8 @@ import { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteRe
 /** Events of a {@link FluteReceiver}. */
 export interface FluteReceiverEvents {
   'session-opened': { readonly session: string; readonly tsi: bigint; readonly from: string | undefined };
-  'session-closed': { readonly session: string; readonly tsi: bigint; readonly reason: 'close-flag' | 'timeout' };
+  /** `reason`: the A flag (after `closeGraceMs`), `sessionTimeoutMs` of silence, or {@link FluteReceiver.close}. */
+  'session-closed': { readonly session: string; readonly tsi: bigint; readonly reason: 'close-flag' | 'timeout' | 'receiver-closed' };
   /** A new FDT instance (or a reused Instance ID with new content) was received and applied. */
   fdt: { readonly session: string; readonly tsi: bigint; readonly instanceId: number; readonly instance: FdtInstance };
   'object-started': { readonly session: string; readonly tsi: bigint; readonly toi: bigint; readonly transferLength: number; readonly fecEncodingId: number };
@@ -155,6 +156,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   #finishing = 0;
   #idleWaiters: (() => void)[] = [];
   #nextCheck = Infinity;
+  #closed = false;
 
   constructor(options: FluteReceiverOptions = {}) {
     super();
@@ -230,6 +232,10 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   push(datagram: Uint8Array, now: number, from?: string): void {
     this.stats.datagrams++;
     this.stats.bytes += datagram.length;
+    if (this.#closed) {
+      this.#drop('session-closed', undefined, undefined);
+      return;
+    }
     try {
       this.#push(datagram, now, from, undefined);
     } catch (e) {
@@ -670,7 +676,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
 
   /** Runs timeouts due at `now`: objects, B-flag grace, session close and idle, FDT expiry, held packets. */
   cleanup(now: number): void {
-    if (now < this.#nextCheck) return;
+    if (this.#closed || now < this.#nextCheck) return;
     let next = Infinity;
     for (const s of [...this.#sessions.values()]) {
       if (s.closingAt !== undefined && now >= s.closingAt + this.#grace) {
@@ -724,7 +730,25 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     this.#nextCheck = next;
   }
 
-  #closeSession(s: Session, reason: 'close-flag' | 'timeout'): void {
+  /**
+   * Closes the receiver: every session closes (`session-closed` with reason `'receiver-closed'`),
+   * objects still being received fail with `'session-closed'` and their sinks are aborted, objects
+   * already verified finish completing (see `whenWritten()`), and later datagrams are dropped
+   * (counted as `'session-closed'`). Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of [...this.#sessions.values()]) this.#closeSession(s, 'receiver-closed');
+    this.#nextCheck = Infinity;
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #closeSession(s: Session, reason: 'close-flag' | 'timeout' | 'receiver-closed'): void {
     this.#sessions.delete(s.key);
     for (const obj of [...s.objects.values()]) {
       // An object that completed before the close finishes its delivery.
