@@ -20,7 +20,7 @@ export interface ObjectHost {
   failed(object: ObjectReception, reason: FailReason, error?: unknown): void;
   /** Bytes handed to sinks and not yet written changed by `delta`. */
   pendingWrites(delta: number): void;
-  /** Sinks completing asynchronously changed by `delta`. */
+  /** Sinks completing or aborting asynchronously changed by `delta`. */
   finishing(delta: number): void;
   readonly maxContentBytes: number;
   readonly verifyMd5: boolean;
@@ -345,7 +345,14 @@ export class ObjectReception {
       this.#sinkEnded = true;
       try {
         const r = this.#sink.abort(reason);
-        if (r instanceof Promise) r.catch(() => {});
+        if (r instanceof Promise) {
+          // whenWritten() waits for the sink to discard what it wrote (a temporary file, say).
+          this.host.finishing(1);
+          r.then(
+            () => this.host.finishing(-1),
+            () => this.host.finishing(-1),
+          );
+        }
       } catch {
         // A sink that cannot abort has nothing more to say.
       }

@@ -192,7 +192,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     return this.#pendingWrites;
   }
 
-  /** Resolves once no write or sink completion is pending (backpressure for drivers that can wait). */
+  /** Resolves once no write, sink completion or sink abort is pending (backpressure for drivers that can wait). */
   whenWritten(): Promise<void> {
     if (this.#pendingWrites === 0 && this.#finishing === 0) return Promise.resolve();
     return new Promise((r) => this.#idleWaiters.push(r));
