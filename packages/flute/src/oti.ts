@@ -54,6 +54,26 @@ export function otiFromFti(fti: Fti): Oti {
   }
 }
 
+/**
+ * Whether two OTIs describe the same transfer (same scheme, length, symbols and blocking). The FEC
+ * Instance ID counts only for under-specified schemes (ID ≥ 128): senders write one for others too.
+ */
+export function sameOti(a: Oti, b: Oti): boolean {
+  return (
+    a.fecEncodingId === b.fecEncodingId &&
+    (a.fecEncodingId < 128 || a.fecInstanceId === b.fecInstanceId) &&
+    a.transferLength === b.transferLength &&
+    a.symbolLength === b.symbolLength &&
+    a.maxSourceBlockLength === b.maxSourceBlockLength &&
+    a.maxEncodingSymbols === b.maxEncodingSymbols &&
+    a.m === b.m &&
+    a.g === b.g &&
+    a.sourceBlocks === b.sourceBlocks &&
+    a.subBlocks === b.subBlocks &&
+    a.alignment === b.alignment
+  );
+}
+
 /** The EXT_FTI for an OTI. */
 export function otiToFti(oti: Oti): Fti {
   const { transferLength, symbolLength } = oti;

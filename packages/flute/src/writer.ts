@@ -2,7 +2,8 @@
  * Object writers: where a receiver puts delivered objects. The receiver hands each object's decoded
  * content to a sink in order (block by block as blocks complete, content-decoded), after checking the
  * size and MD5 calls `complete`, and calls `abort` on any failure. Sink methods may return promises
- * (file I/O); the receiver chains nothing on them but counts the bytes still pending.
+ * (file I/O); the receiver counts the bytes still pending and calls `complete` only once every write
+ * has settled. See {@link ObjectSink} for the contract.
  */
 
 /** Cache-Control of a File (3GPP TS 26.346 §7.2.10.2), as the receiver reports it. */
@@ -40,13 +41,30 @@ export interface SinkResult {
   readonly path?: string;
 }
 
-/** One object's destination. */
+/**
+ * One object's destination.
+ *
+ * Contract: every sink that {@link ObjectWriter.open} returns gets exactly one `complete()` or
+ * exactly one `abort()`, never both, never either twice, whatever happens to the object: MD5 or size
+ * mismatch, timeout, a B flag or a closed session, `FluteReceiver.close()`, a failed write.
+ * - `write` is called only before that, in content order. A write that throws or rejects fails the
+ *   object (`write-error`): if `complete()` has not been called yet, `abort('write-error')` follows.
+ * - `complete()` is called only after the size and MD5 checks passed and every promise `write`
+ *   returned has settled (fulfilled). Once it is called, the object can no longer fail from outside
+ *   (a timeout, the session or the receiver closing): it completes or fails on the sink's word alone.
+ * - If `complete()` throws or rejects, the object fails with `write-error` and `abort()` is **not**
+ *   called: a sink whose completion fails discards what it wrote itself.
+ * - `abort(reason)` gets the `FailReason`; what it throws or rejects with is ignored.
+ *
+ * A sink is opened only once the FDT describes the object and content is ready to write; an object
+ * that fails before that (no FDT, unsupported encoding, a timeout) opens no sink at all.
+ */
 export interface ObjectSink {
-  /** The next `chunk.length` bytes of content (called in content order). */
+  /** The next `chunk.length` bytes of content (called in content order, never after complete/abort). */
   write(chunk: Uint8Array): void | Promise<void>;
-  /** All content was written and verified: make it visible. */
+  /** All content was written and verified: make it visible. Called at most once, never after abort. */
   complete(): SinkResult | void | Promise<SinkResult | void>;
-  /** Delivery failed (`reason`): discard what was written. */
+  /** Delivery failed (`reason`): discard what was written. Called at most once, never after complete. */
   abort(reason: string): void | Promise<void>;
 }
 

@@ -112,7 +112,8 @@ describe('FDT publication and reception', () => {
     const ids = fdtIds(seen);
     expect(ids.slice(0, 4)).toEqual([2 ** 20 - 2, 2 ** 20 - 1, 0, 1]);
     expect(p.rec.fdts.map((f) => f.instanceId).slice(0, 4)).toEqual([2 ** 20 - 2, 2 ** 20 - 1, 0, 1]);
-    expect(p.rec.fdts[3]!.instance.files.length).toBe(1);
+    // FullFDT: finished objects stay listed (fdt.keepFinished), so each instance lists the whole session.
+    expect(p.rec.fdts[3]!.instance.files.map((f) => f.contentLocation)).toEqual(['u0', 'u1', 'u2', 'u3']);
   });
 
   it('setComplete marks instances Complete="true"', async () => {

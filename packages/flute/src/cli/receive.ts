@@ -244,7 +244,10 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
     out.log(`received ${e.meta.contentLocation} (${formatBytes(size)})${e.recoveredSymbols > 0 ? `, ${e.recoveredSymbols} symbols repaired` : ''}`);
     if (stop.count !== undefined && completed >= stop.count) finish(0);
   });
+  // Objects still in flight when the receiver stops are aborted by its close(): not failures to report.
+  let closing = false;
   rx.on('object-failed', (e) => {
+    if (closing) return;
     const k = key(e.session, e.toi);
     inFlight.get(k)?.bar.remove();
     inFlight.delete(k);
@@ -254,6 +257,7 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
     out.log(`failed ${nameOf(e.session, e.toi)}: ${e.reason}${message === e.reason ? '' : ` (${message})`}`);
   });
   rx.on('session-closed', (e) => {
+    if (closing) return;
     out.json('session-closed', { session: e.session, tsi: e.tsi, reason: e.reason });
     if (stop.once) finish(0);
   });
@@ -278,6 +282,7 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
   if (timer !== undefined) clearTimeout(timer);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  closing = true;
   await rx.close();
   for (const f of inFlight.values()) f.bar.remove();
   total.update(completedBytes, { files: completed, repaired: engine.stats.recoveredSymbols });

@@ -194,7 +194,10 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
     return this.#closed ? undefined : kernelDrops(this.address);
   }
 
-  /** Stops receiving, waits for pending writes to finish, and closes the socket. */
+  /**
+   * Stops receiving, closes the socket and the engine (objects still incomplete fail with
+   * 'session-closed'), and waits for pending writes and completions to finish.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed = true;
@@ -205,6 +208,8 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
       }
       const socket = this.#socket;
       if (socket !== undefined) await new Promise<void>((r) => socket.close(() => r()));
+      // Objects still being received are aborted (their sinks told), verified ones finish writing.
+      this.engine.close();
       await this.engine.whenWritten();
       for (const l of this.#closeListeners.splice(0)) l();
       this.emit('close', {});

@@ -20,7 +20,7 @@ export interface ObjectHost {
   failed(object: ObjectReception, reason: FailReason, error?: unknown): void;
   /** Bytes handed to sinks and not yet written changed by `delta`. */
   pendingWrites(delta: number): void;
-  /** Sinks completing asynchronously changed by `delta`. */
+  /** Sinks completing or aborting asynchronously changed by `delta`. */
   finishing(delta: number): void;
   readonly maxContentBytes: number;
   readonly verifyMd5: boolean;
@@ -61,7 +61,14 @@ export class ObjectReception {
   #content: ContentDecoder | undefined;
   #md5: Md5 | undefined;
   #written = 0;
-  #pending: Promise<unknown>[] = [];
+  /** Sink writes whose promise has not settled yet. */
+  #writesInFlight = 0;
+  /** Called once #writesInFlight drops to 0 (set while completion waits for them). */
+  #onWritesSettled: (() => void) | undefined;
+  /** complete() or abort() was called on the sink: it gets neither again (the sink contract). */
+  #sinkEnded = false;
+  /** What a sink's write() threw (the content decoder, which calls it, reports every error as its own). */
+  #writeThrew: { readonly error: unknown } | undefined;
 
   constructor(
     readonly session: string,
@@ -192,21 +199,32 @@ export class ObjectReception {
   #write(chunk: Uint8Array): void {
     this.#md5?.update(chunk);
     this.#written += chunk.length;
-    const r = this.#sink!.write(chunk);
+    let r: void | Promise<void>;
+    try {
+      r = this.#sink!.write(chunk);
+    } catch (e) {
+      this.#writeThrew = { error: e };
+      throw e;
+    }
     if (r instanceof Promise) this.#track(r, chunk.length);
   }
 
   #track(p: Promise<unknown>, bytes: number): void {
     this.host.pendingWrites(bytes);
-    const tracked = p.then(
-      () => this.host.pendingWrites(-bytes),
-      (e: unknown) => {
-        this.host.pendingWrites(-bytes);
-        this.#fail('write-error', e);
-      },
-    );
-    this.#pending.push(tracked);
-    if (this.#pending.length > 64) this.#pending = this.#pending.slice(-32);
+    this.#writesInFlight++;
+    const settled = (): void => {
+      this.host.pendingWrites(-bytes);
+      if (--this.#writesInFlight === 0 && this.#onWritesSettled !== undefined) {
+        const go = this.#onWritesSettled;
+        this.#onWritesSettled = undefined;
+        go();
+      }
+    };
+    p.then(settled, (e: unknown) => {
+      // Fail first: completion, if it waits for this write, must see the failure.
+      this.#fail('write-error', e);
+      settled();
+    });
   }
 
   #drain(): void {
@@ -225,7 +243,8 @@ export class ObjectReception {
         this.#content!.push(block, this.#next === this.layout.blockCount);
       }
     } catch (e) {
-      this.#fail(e instanceof MalformedError ? 'content-decoding' : 'write-error', e);
+      if (this.#writeThrew !== undefined) this.#fail('write-error', this.#writeThrew.error);
+      else this.#fail(e instanceof MalformedError ? 'content-decoding' : 'write-error', e);
       return;
     }
     this.#tryFinish();
@@ -238,7 +257,8 @@ export class ObjectReception {
       try {
         this.#content!.push(new Uint8Array(0), true);
       } catch (e) {
-        this.#fail('content-decoding', e);
+        if (this.#writeThrew !== undefined) this.#fail('write-error', this.#writeThrew.error);
+        else this.#fail('content-decoding', e);
         return;
       }
     }
@@ -256,34 +276,64 @@ export class ObjectReception {
       }
     }
     this.state = 'finishing';
-    const sink = this.#sink!;
-    const finish = (result: SinkResult | void): void => {
-      if (this.state !== 'finishing') return;
-      this.state = 'done';
-      this.host.completed(this, result ?? undefined);
-    };
-    const pending = this.#pending;
-    this.#pending = [];
-    try {
-      if (pending.length === 0) {
-        const r = sink.complete();
-        if (!(r instanceof Promise)) {
-          finish(r);
-          return;
-        }
-      }
-      this.host.finishing(1);
-      Promise.all(pending)
-        .then(() => (this.state === 'finishing' ? sink.complete() : undefined))
-        .then(finish, (e: unknown) => this.#fail('write-error', e))
-        .finally(() => this.host.finishing(-1));
-    } catch (e) {
-      this.#fail('write-error', e);
+    if (this.#writesInFlight === 0) {
+      this.#complete();
+      return;
     }
+    // complete() only once every write has settled; a write that fails first aborts the sink instead.
+    this.host.finishing(1);
+    this.#onWritesSettled = () => {
+      // Counted down after complete() is under way, so that whenWritten() does not resolve between.
+      if (this.state === 'finishing') this.#complete();
+      this.host.finishing(-1);
+    };
   }
 
-  /** Fails the object: frees its memory, aborts its sink, tells the host. */
+  /** Calls the sink's complete() (once: see ObjectSink) and reports the outcome. */
+  #complete(): void {
+    const sink = this.#sink!;
+    this.#sinkEnded = true;
+    let r: ReturnType<ObjectSink['complete']>;
+    try {
+      r = sink.complete();
+    } catch (e) {
+      // The sink refused to complete: it was not aborted, and cleans up after itself.
+      this.#fail('write-error', e);
+      return;
+    }
+    if (!(r instanceof Promise)) {
+      this.#finish(r);
+      return;
+    }
+    this.host.finishing(1);
+    r.then(
+      (result) => {
+        try {
+          this.#finish(result);
+        } finally {
+          this.host.finishing(-1);
+        }
+      },
+      (e: unknown) => {
+        this.#fail('write-error', e);
+        this.host.finishing(-1);
+      },
+    );
+  }
+
+  #finish(result: SinkResult | void): void {
+    if (this.state !== 'finishing') return;
+    this.state = 'done';
+    this.host.completed(this, result ?? undefined);
+  }
+
+  /**
+   * Fails the object from outside (timeout, limits, session close…): frees its memory, aborts its
+   * sink, tells the host. Only an object still receiving can fail so; one whose content was verified
+   * and is being completed finishes (or fails) on its own.
+   */
   fail(reason: FailReason, error?: unknown): void {
+    if (this.state !== 'receiving') return;
     this.#fail(reason, error);
   }
 
@@ -291,10 +341,18 @@ export class ObjectReception {
     if (this.state === 'failed' || this.state === 'done') return;
     this.state = 'failed';
     this.release();
-    if (this.#sink !== undefined) {
+    if (this.#sink !== undefined && !this.#sinkEnded) {
+      this.#sinkEnded = true;
       try {
         const r = this.#sink.abort(reason);
-        if (r instanceof Promise) r.catch(() => {});
+        if (r instanceof Promise) {
+          // whenWritten() waits for the sink to discard what it wrote (a temporary file, say).
+          this.host.finishing(1);
+          r.then(
+            () => this.host.finishing(-1),
+            () => this.host.finishing(-1),
+          );
+        }
       } catch {
         // A sink that cannot abort has nothing more to say.
       }

@@ -80,6 +80,7 @@ export type DropReason =
   | 'object-too-large'
   | 'bad-oti'
   | 'bad-symbol'
+  | 'unsupported-encoding'
   | 'pending-overflow'
   | 'memory-limit'
   | 'fdt-malformed'

@@ -11,7 +11,7 @@ import { MalformedError } from '../errors.js';
 import { FecRegistry } from '../fec/registry.js';
 import { toHex } from '../md5.js';
 import type { BlockDecoder, FecScheme, Oti } from '../fec/scheme.js';
-import { otiFromFdt, otiFromFti } from '../oti.js';
+import { otiFromFdt, otiFromFti, sameOti } from '../oti.js';
 import { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink, type ObjectWriter, type SinkResult } from '../writer.js';
 import { DECODER_OVERHEAD, ObjectReception, type ObjectHost } from './object.js';
 import { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteReceiverOptions, type ReceiverLimits } from './options.js';
@@ -19,7 +19,8 @@ import { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteRe
 /** Events of a {@link FluteReceiver}. */
 export interface FluteReceiverEvents {
   'session-opened': { readonly session: string; readonly tsi: bigint; readonly from: string | undefined };
-  'session-closed': { readonly session: string; readonly tsi: bigint; readonly reason: 'close-flag' | 'timeout' };
+  /** `reason`: the A flag (after `closeGraceMs`), `sessionTimeoutMs` of silence, or {@link FluteReceiver.close}. */
+  'session-closed': { readonly session: string; readonly tsi: bigint; readonly reason: 'close-flag' | 'timeout' | 'receiver-closed' };
   /** A new FDT instance (or a reused Instance ID with new content) was received and applied. */
   fdt: { readonly session: string; readonly tsi: bigint; readonly instanceId: number; readonly instance: FdtInstance };
   'object-started': { readonly session: string; readonly tsi: bigint; readonly toi: bigint; readonly transferLength: number; readonly fecEncodingId: number };
@@ -124,7 +125,7 @@ const ID_MOD = 1 << 20;
 function zeroDrops(): Record<DropReason, number> {
   const keys: DropReason[] = [
     'truncated', 'malformed', 'unsupported-fec', 'tsi-filtered', 'session-limit', 'object-limit', 'object-too-large', 'bad-oti', 'bad-symbol',
-    'pending-overflow', 'memory-limit', 'fdt-malformed', 'fdt-expired', 'fdt-too-large', 'failed-object', 'session-closed', 'internal',
+    'unsupported-encoding', 'pending-overflow', 'memory-limit', 'fdt-malformed', 'fdt-expired', 'fdt-too-large', 'failed-object', 'session-closed', 'internal',
   ];
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<DropReason, number>;
 }
@@ -155,6 +156,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   #finishing = 0;
   #idleWaiters: (() => void)[] = [];
   #nextCheck = Infinity;
+  #closed = false;
 
   constructor(options: FluteReceiverOptions = {}) {
     super();
@@ -190,7 +192,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     return this.#pendingWrites;
   }
 
-  /** Resolves once no write or sink completion is pending (backpressure for drivers that can wait). */
+  /** Resolves once no write, sink completion or sink abort is pending (backpressure for drivers that can wait). */
   whenWritten(): Promise<void> {
     if (this.#pendingWrites === 0 && this.#finishing === 0) return Promise.resolve();
     return new Promise((r) => this.#idleWaiters.push(r));
@@ -230,6 +232,10 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   push(datagram: Uint8Array, now: number, from?: string): void {
     this.stats.datagrams++;
     this.stats.bytes += datagram.length;
+    if (this.#closed) {
+      this.#drop('session-closed', undefined, undefined);
+      return;
+    }
     try {
       this.#push(datagram, now, from, undefined);
     } catch (e) {
@@ -312,6 +318,11 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       return;
     }
     const cenc = findExtension(h.extensions, HET_CENC)?.cenc ?? 0;
+    if (encodingFromCenc(cenc) === undefined) {
+      // Nothing could decode the instance: drop its packets before buffering any of them.
+      this.#drop('unsupported-encoding', s, 0n, new MalformedError('EXT_CENC', 'unknown content encoding', cenc));
+      return;
+    }
     const time = findExtension(h.extensions, HET_TIME);
     const key = `${ext.fdtInstanceId}/${oti.transferLength}/${oti.symbolLength}/${cenc}`;
     let r = s.fdts.get(key);
@@ -386,10 +397,13 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     // The same id with the same bytes is a carousel repeat; the same id with other bytes is new (GPAC).
     const seen = s.history.find((x) => x.id === id && sameBytes(x.bytes, bytes));
     if (seen !== undefined) return;
+    const encoding: ContentEncoding | undefined = encodingFromCenc(cenc);
+    if (encoding === undefined) {
+      this.#drop('unsupported-encoding', s, 0n, new MalformedError('EXT_CENC', 'unknown content encoding', cenc));
+      return;
+    }
     let instance: FdtInstance;
     try {
-      const encoding: ContentEncoding | undefined = encodingFromCenc(cenc);
-      if (encoding === undefined) throw new MalformedError('EXT_CENC', 'unknown content encoding', cenc);
       const xml = decodeContent(bytes, encoding, this.limits.maxFdtBytes);
       instance = parseFdt(xml, { maxBytes: this.limits.maxFdtBytes });
     } catch (e) {
@@ -481,6 +495,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   #objectPacket(s: Session, packet: AlcPacket, datagram: Uint8Array, now: number): void {
     const h = packet.header;
     const toi = h.toi;
+    const ftiExt = findExtension(h.extensions, HET_FTI);
     let obj = s.objects.get(toi);
     if (obj === undefined) {
       const remembered = s.remembered.get(toi);
@@ -504,7 +519,6 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         s.failed.delete(toi);
       }
       const entry = this.#entry(s, toi, now);
-      const ftiExt = findExtension(h.extensions, HET_FTI);
       let oti: Oti | undefined;
       if (ftiExt !== undefined) oti = otiFromFti(ftiExt.fti);
       else if (entry !== undefined) oti = otiFromFdt(entry.instance, entry.file);
@@ -536,16 +550,29 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
         return;
       }
       obj = new ObjectReception(s.key, s.tsi, toi, oti, scheme, this.#host(s), now);
-      const cenc = findExtension(h.extensions, HET_CENC);
-      if (cenc !== undefined) obj.cenc = encodingFromCenc(cenc.cenc);
       s.objects.set(toi, obj);
       this.#schedule(now + this.#objectTimeout);
       this.emit('object-started', { session: s.key, tsi: s.tsi, toi, transferLength: oti.transferLength, fecEncodingId: oti.fecEncodingId });
       const meta = this.#meta(s, toi, oti, now);
       if (meta !== undefined) obj.describe(meta);
+    } else if (packet.fecEncodingId !== obj.oti.fecEncodingId || (ftiExt !== undefined && !sameOti(otiFromFti(ftiExt.fti), obj.oti))) {
+      // The object's OTI is settled (its blocks and decoders depend on it): a packet that says
+      // otherwise is wrong, whichever of the two is right, and must not touch what was received.
+      this.#drop('bad-oti', s, toi, new MalformedError('EXT_FTI', 'differs from the OTI the object is being received with'));
+      return;
     }
     const cenc = findExtension(h.extensions, HET_CENC);
-    if (cenc !== undefined && obj.cenc === undefined) obj.cenc = encodingFromCenc(cenc.cenc);
+    if (cenc !== undefined) {
+      const encoding = encodingFromCenc(cenc.cenc);
+      if (encoding === undefined) {
+        // Content this receiver cannot decode (never taken for null): the object fails.
+        const error = new MalformedError('EXT_CENC', 'unknown content encoding', cenc.cenc);
+        this.#drop('unsupported-encoding', s, toi, error);
+        obj.fail('unsupported-encoding', error);
+        return;
+      }
+      obj.cenc ??= encoding;
+    }
     if (h.closeObject && obj.closeFlagAt === undefined) {
       obj.closeFlagAt = now;
       this.#schedule(now + this.#grace);
@@ -649,7 +676,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
 
   /** Runs timeouts due at `now`: objects, B-flag grace, session close and idle, FDT expiry, held packets. */
   cleanup(now: number): void {
-    if (now < this.#nextCheck) return;
+    if (this.#closed || now < this.#nextCheck) return;
     let next = Infinity;
     for (const s of [...this.#sessions.values()]) {
       if (s.closingAt !== undefined && now >= s.closingAt + this.#grace) {
@@ -703,7 +730,25 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     this.#nextCheck = next;
   }
 
-  #closeSession(s: Session, reason: 'close-flag' | 'timeout'): void {
+  /**
+   * Closes the receiver: every session closes (`session-closed` with reason `'receiver-closed'`),
+   * objects still being received fail with `'session-closed'` and their sinks are aborted, objects
+   * already verified finish completing (see `whenWritten()`), and later datagrams are dropped
+   * (counted as `'session-closed'`). Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of [...this.#sessions.values()]) this.#closeSession(s, 'receiver-closed');
+    this.#nextCheck = Infinity;
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #closeSession(s: Session, reason: 'close-flag' | 'timeout' | 'receiver-closed'): void {
     this.#sessions.delete(s.key);
     for (const obj of [...s.objects.values()]) {
       // An object that completed before the close finishes its delivery.

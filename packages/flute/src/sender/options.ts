@@ -104,6 +104,16 @@ export interface FdtOptions {
   readonly contentEncoding?: ContentEncoding;
   /** Repeat the instance-level FEC-OTI on every File (default true; GPAC needs it). */
   readonly repeatFecOti?: boolean;
+  /**
+   * `'full'` mode: how many finished objects (last transfer ended) stay listed, so that an instance
+   * still describes the whole session (default 1024). A finished object is listed until the FDT
+   * instance current when it finished expires, or until more than `keepFinished` objects have
+   * finished after it, oldest dropped first; `removeObject` unlists it at once. `0`: dropped as soon
+   * as its last transfer ends. Once one has been dropped so, instances no longer list the whole
+   * session and never carry Complete="true". Finished objects alone do not keep the FDT carousel
+   * running. No effect in `'objects-being-transferred'` mode.
+   */
+  readonly keepFinished?: number;
 }
 
 /** Options of a {@link FluteSender}. */

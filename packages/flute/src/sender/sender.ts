@@ -71,6 +71,8 @@ interface SenderObject {
   /** Listed in the instance being built/sent. */
   listed: boolean;
   transfer: Transfer | undefined;
+  /** Finished and still listed (FullFDT): listed until this time (epoch ms). */
+  listedUntil: number;
 }
 
 /** One pass over an object's blocks. */
@@ -246,6 +248,12 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   readonly #fec: FecRegistry;
   readonly #toi: ToiAllocator;
   readonly #objects = new Map<bigint, SenderObject>();
+  /** Finished objects still listed in FullFDT instances, oldest first (see `fdt.keepFinished`). */
+  readonly #finished = new Map<bigint, SenderObject>();
+  readonly #keepFinished: number;
+  readonly #full: boolean;
+  /** An object of the session was dropped from the listing while not removed: no Complete="true" any more. */
+  #unlisted = false;
   #seq = 0;
   #fdtId = 0;
   #fdtDirty = true;
@@ -295,6 +303,10 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     if (options.fdt?.carousel !== undefined) checkTiming(options.fdt.carousel, 'fdt.carousel');
     const mode = options.fdt?.publishMode ?? 'full';
     if (mode !== 'full' && mode !== 'objects-being-transferred') throw new RangeError(`fdt.publishMode must be 'full' or 'objects-being-transferred', got ${String(mode)}`);
+    this.#full = mode === 'full';
+    const keep = options.fdt?.keepFinished ?? 1024;
+    if (!(keep === Infinity || (Number.isInteger(keep) && keep >= 0))) throw new RangeError(`fdt.keepFinished must be a non-negative integer or Infinity, got ${String(keep)}`);
+    this.#keepFinished = keep;
     checkEncoding(options.fdt?.contentEncoding ?? 'null', 'fdt.contentEncoding');
     this.#fdtHeaderLength = alcPacketLength({ header: this.#fdtHeader(FDT_ID_MOD - 1, 0, 2 ** 40, 2 ** 31, 0), payloadId: { sbn: 0, esi: 0 } }, { fecEncodingId: 0 });
     // Refuse at once a session FEC whose packets cannot fit.
@@ -376,6 +388,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
    */
   addObject(options: ObjectOptions): bigint {
     if (this.#closing) throw new RangeError('the session is closed');
+    if (this.#complete) throw new RangeError('the session is complete: setComplete() promised that no more objects come');
     if (typeof options.contentLocation !== 'string' || options.contentLocation === '') throw new RangeError('contentLocation is required');
     const encoding = checkEncoding(options.contentEncoding ?? 'null', 'contentEncoding');
     const source = options.source instanceof Uint8Array ? bytesSource(options.source) : options.source;
@@ -395,8 +408,11 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       toi = this.#toi.check(BigInt(options.toi));
       const existing = this.#objects.get(toi);
       if (existing !== undefined && (existing.state === 'preparing' || existing.state === 'ready')) throw new RangeError(`TOI ${toi} is in use`);
+      // A new object under the TOI of a finished one replaces it in the listing.
+      if (this.#finished.delete(toi)) this.#fdtDirty = true;
     } else {
       toi = this.#toi.allocate((v) => {
+        if (this.#finished.has(v)) return true;
         const o = this.#objects.get(v);
         return o !== undefined && (o.state === 'preparing' || o.state === 'ready');
       });
@@ -424,6 +440,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       announced: false,
       listed: false,
       transfer: undefined,
+      listedUntil: Infinity,
     };
     this.#objects.set(toi, obj);
     const wantMd5 = options.md5 ?? true;
@@ -507,9 +524,14 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
 
   /**
    * Removes an object. A transfer in flight is cut: its next packet carries the B flag and is its
-   * last. Returns false for an unknown or finished TOI.
+   * last. A finished object still listed in FullFDT instances (`fdt.keepFinished`) is unlisted
+   * (no event: its `object-done` was emitted). Returns false for an unknown TOI or one no longer listed.
    */
   removeObject(toi: bigint | number): boolean {
+    if (this.#finished.delete(BigInt(toi))) {
+      this.#fdtDirty = true;
+      return true;
+    }
     const obj = this.#objects.get(BigInt(toi));
     if (obj === undefined || (obj.state !== 'ready' && obj.state !== 'preparing')) return false;
     obj.state = 'removed';
@@ -524,7 +546,12 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     return true;
   }
 
-  /** Declares that no further files will be added: FDT instances carry Complete="true" from now on. */
+  /**
+   * Declares that no further files will be added (`addObject` throws from now on). FDT instances
+   * carry Complete="true" whenever they list every object of the session: not while an object is
+   * still being measured, and, in `'full'` mode, never again once a finished object was dropped from
+   * the listing (see `fdt.keepFinished`).
+   */
   setComplete(): void {
     this.#complete = true;
     this.#fdtDirty = true;
@@ -541,13 +568,68 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   }
 
   #listedNow(now: number): SenderObject[] {
-    const mode = this.#o.fdt?.publishMode ?? 'full';
     const out: SenderObject[] = [];
     for (const o of this.#objects.values()) {
       if (o.state !== 'ready') continue;
-      if (mode === 'full' || o.transfer !== undefined || this.#wantsStart(o, now)) out.push(o);
+      if (this.#full || o.transfer !== undefined || this.#wantsStart(o, now)) out.push(o);
+    }
+    if (this.#full) {
+      this.#pruneFinished(now);
+      for (const o of this.#finished.values()) out.push(o);
     }
     return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Keeps a finished object listed (FullFDT), within `fdt.keepFinished`; false if it is not kept. */
+  #keepListed(o: SenderObject): boolean {
+    if (!this.#full || this.#keepFinished === 0) {
+      this.#unlisted = true;
+      return false;
+    }
+    // Receivers hold its description until the instance that announced it expires.
+    o.listedUntil = this.#fdtExpiresAt;
+    this.#finished.set(o.toi, o);
+    while (this.#finished.size > this.#keepFinished) {
+      this.#finished.delete(this.#finished.keys().next().value!);
+      this.#unlisted = true;
+    }
+    return true;
+  }
+
+  /** Drops finished objects whose announcing instance has expired (oldest first: their times only grow). */
+  #pruneFinished(now: number): void {
+    for (const o of this.#finished.values()) {
+      if (o.listedUntil > now) break;
+      this.#finished.delete(o.toi);
+      this.#unlisted = true;
+    }
+  }
+
+  /** Whether an instance may say Complete="true": setComplete() was called and it lists every object. */
+  #claimComplete(): boolean {
+    if (!this.#complete) return false;
+    if (!this.#full) return true;
+    if (this.#unlisted) return false;
+    for (const o of this.#objects.values()) if (o.state === 'preparing') return false;
+    return true;
+  }
+
+  /** Any object queued, in flight or waiting for a carousel round. */
+  #live(): boolean {
+    for (const o of this.#objects.values()) if (o.state === 'ready') return true;
+    return false;
+  }
+
+  /**
+   * Whether the FDT carousel has something to announce at `now`. In `'full'` mode: while an object
+   * is live, and once after a change of the listing or of Complete (finished objects alone do not
+   * keep it running). In `'objects-being-transferred'` mode: while an instance lists an object, or
+   * after setComplete().
+   */
+  #announcing(now: number): boolean {
+    if (!this.#full) return this.#complete || this.#listedNow(now).length > 0;
+    if (this.#live()) return true;
+    return this.#fdtDirty && (this.#claimComplete() || this.#listedNow(now).length > 0);
   }
 
   #wantsStart(o: SenderObject, now: number): boolean {
@@ -593,7 +675,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #buildFdt(now: number): void {
     const listed = this.#listedNow(now);
     for (const o of this.#objects.values()) o.listed = false;
-    if (listed.length === 0 && !this.#complete) {
+    const complete = this.#claimComplete();
+    if (listed.length === 0 && !complete) {
       this.#fdtSend = undefined;
       return;
     }
@@ -604,9 +687,9 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     const sessionOti = this.#sessionFdtOti();
     const instance: FdtInstance = {
       expires: epochMsToNtpSeconds(this.#fdtExpiresAt),
-      ...(this.#complete ? { complete: true } : {}),
+      ...(complete ? { complete: true } : {}),
       ...(sessionOti === undefined ? {} : { fecOti: sessionOti }),
-      ...((fdtO.publishMode ?? 'full') === 'full' ? { fullFdt: true } : {}),
+      ...(this.#full ? { fullFdt: true } : {}),
       files,
     };
     const xml = buildFdt(instance, { flavour: this.profile === 'rfc6726' ? 'rfc6726' : '3gpp', repeatFecOti: fdtO.repeatFecOti ?? true });
@@ -704,7 +787,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   #fdtDue(now: number): boolean {
     if (this.#fdtInProgress()) return true;
     if (this.#announcementWaiting(now)) return true;
-    return now >= this.#fdtNextAt && (this.#complete || this.#listedNow(now).length > 0);
+    return now >= this.#fdtNextAt && this.#announcing(now);
   }
 
   /** The next datagram to send at `now`, or undefined when nothing is due (see nextDeadline). */
@@ -806,15 +889,16 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     this.#version++;
     this.emit('transfer-progress', { toi: o.toi, transfer: t.number, sent: t.sent, packets: t.total });
     this.emit('transfer-end', { toi: o.toi, transfer: t.number, sent: t.sent, cut: t.cut });
-    if ((this.#o.fdt?.publishMode ?? 'full') === 'objects-being-transferred') {
+    if (!this.#full) {
       o.announced = false;
       this.#fdtDirty = true;
     }
     if (o.state === 'removed' || o.transfersDone >= o.maxTransfers) {
-      if (o.state === 'ready') o.state = 'done';
-      this.#fdtDirty = true;
-      this.emit('object-done', { toi: o.toi, transfers: o.transfersDone, removed: t.cut });
       this.#objects.delete(o.toi);
+      // A finished object kept in the listing changes nothing in it (FullFDT).
+      if (o.state !== 'ready' || !this.#keepListed(o)) this.#fdtDirty = true;
+      if (o.state === 'ready') o.state = 'done';
+      this.emit('object-done', { toi: o.toi, transfers: o.transfersDone, removed: t.cut });
       return;
     }
     const c = o.options.carousel ?? DEFAULT_CAROUSEL;
@@ -830,22 +914,17 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     if (this.#closing || this.#fdtInProgress()) return -Infinity;
     const now = this.#lastNow;
     let next = Infinity;
-    let listed = false;
-    const full = (this.#o.fdt?.publishMode ?? 'full') === 'full';
     const free = new Map<number, boolean>();
     for (const o of this.#objects.values()) {
       const t = o.transfer;
-      if (t !== undefined) {
-        // Removed objects still send their cut packet.
-        listed ||= o.state === 'ready';
-        next = Math.min(next, t.stalled ? Infinity : t.nextSendAt);
-      } else if (o.state === 'ready') {
-        if (full) listed = true;
+      if (t !== undefined) next = Math.min(next, t.stalled ? Infinity : t.nextSendAt);
+      else if (o.state === 'ready') {
         if (!free.has(o.priority)) free.set(o.priority, this.#slotFree(o));
         if (free.get(o.priority) === true) next = Math.min(next, o.nextStartAt);
       }
     }
-    if (listed || this.#complete) next = Math.min(next, this.#fdtNextAt);
+    // The same test as poll's, so that a deadline in the past always means poll has something to do.
+    if (this.#announcing(now)) next = Math.min(next, this.#fdtNextAt);
     return next;
   }
 }
