@@ -61,8 +61,8 @@ socket.on('message', (msg, rinfo) => {
     lastPort = rinfo.port;
   }
   if (!put(1, msg)) Atomics.add(ctl, ${OVERFLOW}, 1);
-  if (Atomics.load(ctl, ${WAITING}) === 1) {
-    Atomics.store(ctl, ${WAITING}, 0);
+  // After the record is in (USED raised): wake the main thread if it announced that it sleeps.
+  if (Atomics.compareExchange(ctl, ${WAITING}, 1, 0) === 1) {
     Atomics.add(ctl, ${SIGNAL}, 1);
     Atomics.notify(ctl, ${SIGNAL});
   }
@@ -196,13 +196,19 @@ export class SocketReaderThread {
       else this.#cb!.datagram(bytes, this.#from);
     }
     if (Atomics.load(ctl, USED) > 0) return this.#soon();
-    // Sleep until the worker signals; check again after announcing it, in case a datagram slipped in.
+    // Sleep until the worker signals. The order matters (all seq-cst): 1. read SIGNAL, 2. announce
+    // WAITING, 3. check the ring again, 4. wait while SIGNAL still holds what step 1 read. A datagram
+    // put after step 3 finds WAITING set and bumps SIGNAL, so step 4 either sees the new value and
+    // returns at once or is woken by the notify. (SIGNAL used to be read at step 4: a signal that
+    // came between steps 3 and 4 was then taken as the value to wait on, the worker had cleared
+    // WAITING, and the ring was never read again until close.)
+    const signal = Atomics.load(ctl, SIGNAL);
     Atomics.store(ctl, WAITING, 1);
     if (Atomics.load(ctl, USED) > 0) {
       Atomics.store(ctl, WAITING, 0);
       return this.#soon();
     }
-    const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(ctl, SIGNAL, Atomics.load(ctl, SIGNAL));
+    const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(ctl, SIGNAL, signal);
     if (r.async) void r.value.then(() => this.#soon());
     else this.#soon();
   };
