@@ -11,12 +11,16 @@ import type { LossModel } from '../sim/loss.js';
 import { Random } from '../sim/random.js';
 import type { Endpoint } from './address.js';
 import { BridgedEmitter } from './bridge.js';
+import { nodeMd5 } from './md5.js';
 import { SocketReaderThread } from './reader-thread.js';
 import { kernelDrops, openReceiveSocket, type UdpReceiveOptions } from './udp.js';
 
 /** Options of a {@link FluteUdpReceiver}. */
 export interface FluteUdpReceiverOptions extends UdpReceiveOptions {
-  /** The engine, or the options to create one (default: a FluteReceiver with a MemoryWriter). */
+  /**
+   * The engine, or the options to create one (default: a FluteReceiver with a MemoryWriter). An engine
+   * created here checks Content-MD5 with node:crypto ({@link nodeMd5}) unless the options name an `md5`.
+   */
   readonly flute?: FluteReceiver | FluteReceiverOptions;
   /** Loss injected between the socket and the engine, to exercise FEC (counted in `stats.lost`). */
   readonly loss?: LossModel;
@@ -109,7 +113,7 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
 
   /** Opens the socket (bound, joined) and starts receiving. */
   static async open(options: FluteUdpReceiverOptions): Promise<FluteUdpReceiver> {
-    const engine = options.flute instanceof FluteReceiver ? options.flute : new FluteReceiver(options.flute ?? {});
+    const engine = options.flute instanceof FluteReceiver ? options.flute : new FluteReceiver({ md5: nodeMd5(), ...options.flute });
     if (options.thread !== undefined && options.thread !== false) {
       const bufferBytes = (options.thread === true ? undefined : options.thread.bufferBytes) ?? 64 << 20;
       const reader = await SocketReaderThread.open(options, bufferBytes);
