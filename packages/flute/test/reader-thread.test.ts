@@ -129,3 +129,22 @@ describe('SocketReaderThread', () => {
     expect(reader.backlog).toBe(0);
   });
 });
+
+describe('FluteUdpReceiver: datagrams never handed on are counted', () => {
+  it('counts what is left in the ring at close as unread', async () => {
+    const { FluteUdpReceiver } = await import('@proto/flute/node');
+    const rx = await FluteUdpReceiver.open({ address: '127.0.0.1:0', thread: true });
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    // Connected: each send goes out at once (no address lookup to wait for).
+    await new Promise<void>((r) => s.connect(rx.address.port, '127.0.0.1', () => r()));
+    for (let i = 0; i < 50; i++) s.send(new Uint8Array(100));
+    // Hold the main thread while the worker puts them in the ring, then close before it drains.
+    for (const until = Date.now() + 300; Date.now() < until; );
+    await rx.close();
+    s.close();
+    expect(rx.stats.datagrams).toBe(0);
+    expect(rx.stats.overflow).toBe(0);
+    expect(rx.stats.unread).toBe(50);
+  });
+});

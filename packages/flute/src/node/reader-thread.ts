@@ -8,8 +8,9 @@
  *
  * Ring records are 4-byte aligned: u16 length (little-endian), u8 type (1 datagram, 2 source label
  * `address:port` for the datagrams after it, 3 wrap to the start), u8 zero, then the bytes. The control
- * words are owned as follows: WRITE (worker), READ (main), USED (both, atomically), OVERFLOW (worker),
- * SIGNAL and WAITING (the main thread sleeps on SIGNAL after setting WAITING).
+ * words are owned as follows: WRITE (worker), USED (both, atomically), OVERFLOW and PUT (worker: datagrams
+ * dropped and datagrams put), SIGNAL and WAITING (the main thread sleeps on SIGNAL after setting WAITING).
+ * The read position and the datagrams taken out are the main thread's own.
  */
 import { Worker } from 'node:worker_threads';
 import type { Endpoint } from './address.js';
@@ -21,6 +22,7 @@ const OVERFLOW = 3;
 const SIGNAL = 4;
 const WAITING = 5;
 const CLOSED = 6;
+const PUT = 7;
 
 // The worker's code, plain CommonJS run with `eval` (no module to locate from sources or dist/).
 const WORKER = `
@@ -60,7 +62,8 @@ socket.on('message', (msg, rinfo) => {
     lastAddress = rinfo.address;
     lastPort = rinfo.port;
   }
-  if (!put(1, msg)) Atomics.add(ctl, ${OVERFLOW}, 1);
+  if (put(1, msg)) Atomics.add(ctl, ${PUT}, 1);
+  else Atomics.add(ctl, ${OVERFLOW}, 1);
   // After the record is in (USED raised): wake the main thread if it announced that it sleeps.
   if (Atomics.compareExchange(ctl, ${WAITING}, 1, 0) === 1) {
     Atomics.add(ctl, ${SIGNAL}, 1);
@@ -122,6 +125,7 @@ export class SocketReaderThread {
   #cb: ReaderCallbacks | undefined;
   readonly #decoder = new TextDecoder();
   #read = 0;
+  #taken = 0;
   #from = '';
   #scheduled = false;
   #closing: Promise<void> | undefined;
@@ -172,6 +176,11 @@ export class SocketReaderThread {
     return Atomics.load(this.#ctl, USED);
   }
 
+  /** Datagrams waiting in the ring (after close: those it dropped unread). */
+  get pending(): number {
+    return Atomics.load(this.#ctl, PUT) - this.#taken;
+  }
+
   readonly #drain = (): void => {
     this.#scheduled = false;
     const ctl = this.#ctl;
@@ -193,7 +202,10 @@ export class SocketReaderThread {
       this.#read = (at + need) % cap;
       Atomics.sub(ctl, USED, need);
       if (type === 2) this.#from = this.#decoder.decode(bytes);
-      else this.#cb!.datagram(bytes, this.#from);
+      else {
+        this.#taken++;
+        this.#cb!.datagram(bytes, this.#from);
+      }
     }
     if (Atomics.load(ctl, USED) > 0) return this.#soon();
     // Sleep until the worker signals. The order matters (all seq-cst): 1. read SIGNAL, 2. announce

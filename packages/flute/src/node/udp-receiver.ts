@@ -45,6 +45,11 @@ export interface UdpReceiverStats {
   errors: number;
   /** Datagrams the reader thread dropped because its ring was full (thread mode). */
   overflow: number;
+  /**
+   * Datagrams read from the socket but never handed on: left in the reader thread's ring at close,
+   * or arriving while the receiver closed. (What the kernel still held is not counted.)
+   */
+  unread: number;
 }
 
 /** A completed object, as the `object-completed` event gives it. */
@@ -62,7 +67,7 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
   readonly engine: FluteReceiver;
   /** The group (or address) and the port actually bound (useful with port 0). */
   readonly address: Endpoint;
-  readonly stats: UdpReceiverStats = { datagrams: 0, bytes: 0, lost: 0, errors: 0, overflow: 0 };
+  readonly stats: UdpReceiverStats = { datagrams: 0, bytes: 0, lost: 0, errors: 0, overflow: 0, unread: 0 };
   /** SO_RCVBUF as the system set it (Linux reports twice what was asked, for its bookkeeping). */
   readonly receiveBufferSize: number;
   readonly #socket: Socket | undefined;
@@ -126,7 +131,10 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
   }
 
   #deliver(datagram: Uint8Array, from: string): void {
-    if (this.#closed) return;
+    if (this.#closed) {
+      this.stats.unread++;
+      return;
+    }
     this.stats.datagrams++;
     this.stats.bytes += datagram.length;
     if (this.#reader !== undefined) this.stats.overflow = this.#reader.overflow;
@@ -206,6 +214,7 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
       if (this.#reader !== undefined) {
         await this.#reader.close();
         this.stats.overflow = this.#reader.overflow;
+        this.stats.unread += this.#reader.pending;
       }
       const socket = this.#socket;
       if (socket !== undefined) await new Promise<void>((r) => socket.close(() => r()));
