@@ -148,3 +148,37 @@ describe('FluteUdpReceiver: datagrams never handed on are counted', () => {
     expect(rx.stats.unread).toBe(50);
   });
 });
+
+describe('CPU time per thread', () => {
+  it('threadCpuMicros counts the calling thread only; the reader thread reports its own', async () => {
+    const { threadCpuMicros } = await import('@proto/flute/node');
+    const linux = process.platform === 'linux';
+    const t0 = threadCpuMicros();
+    const p0 = process.cpuUsage();
+    for (const until = performance.now() + 200; performance.now() < until; );
+    const t1 = threadCpuMicros();
+    if (!linux) {
+      expect(t1).toBeUndefined();
+      return;
+    }
+    // 200 ms of spinning on this thread (a loaded machine may take some of it away).
+    expect(t1! - t0!).toBeGreaterThan(50_000);
+    const p = process.cpuUsage(p0);
+    expect(t1! - t0!).toBeLessThanOrEqual(p.user + p.system + 20_000);
+
+    const { reader, socket } = await pair();
+    const { got } = collect(reader);
+    const c0 = await reader.cpuMicros();
+    expect(c0).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < 5000; i++) socket.send(new Uint8Array(1000));
+    await within(10_000, new Promise<void>((r) => {
+      const check = (): void => (got.length + reader.overflow >= 5000 ? r() : void setTimeout(check, 5));
+      check();
+    }), '5000 datagrams');
+    const c1 = await reader.cpuMicros();
+    // Reading 5000 datagrams costs the reader thread something, and far less than the whole process.
+    expect(c1!).toBeGreaterThan(c0!);
+    await reader.close();
+    expect(await reader.cpuMicros()).toBeUndefined();
+  });
+});

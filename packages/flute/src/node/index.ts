@@ -7,6 +7,7 @@ export { formatEndpoint, isMulticast, parseEndpoint, resolveInterface, type Endp
 export { TokenBucket, type TokenBucketOptions } from './pacer.js';
 export { kernelDrops, openReceiveSocket, openSendSocket, planReceive, type ReceivePlan, type UdpReceiveOptions, type UdpSendOptions } from './udp.js';
 export { SocketReaderThread, type ReaderCallbacks } from './reader-thread.js';
+export { threadCpuMicros } from './thread-cpu.js';
 export { FluteUdpSender, type FluteUdpSenderOptions, type UdpSenderEvents, type UdpSenderStats } from './udp-sender.js';
 export { FluteUdpReceiver, type CompletedObject, type FluteUdpReceiverOptions, type UdpReceiverEvents, type UdpReceiverStats } from './udp-receiver.js';
 export { collectFiles, contentLocationOf, contentTypeOf, fileObject, type FileEntry } from './objects.js';

@@ -88,15 +88,31 @@ socket.bind(p.address.port, p.bindHost, () => {
   ready = true;
   parentPort.postMessage({ type: 'ready', port: socket.address().port, receiveBufferSize: socket.getRecvBufferSize() });
 });
+// This thread's own CPU time (see thread-cpu.ts, which the main thread uses).
+function cpuMicros() {
+  const { readFileSync } = require('node:fs');
+  try {
+    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+    if (ns > 0) return ns / 1000;
+  } catch {}
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10000;
+  } catch {
+    return null;
+  }
+}
 parentPort.on('message', (m) => {
   if (m === 'close') socket.close(() => parentPort.postMessage({ type: 'closed' }));
+  else if (m === 'cpu') parentPort.postMessage({ type: 'cpu', micros: cpuMicros() });
 });
 `;
 
 type FromWorker =
   | { readonly type: 'ready'; readonly port: number; readonly receiveBufferSize: number }
   | { readonly type: 'fail' | 'error'; readonly message: string; readonly code: string | undefined }
-  | { readonly type: 'closed' };
+  | { readonly type: 'closed' }
+  | { readonly type: 'cpu'; readonly micros: number | null };
 
 type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 
@@ -164,6 +180,27 @@ export class SocketReaderThread {
       throw ready.type === 'fail' || ready.type === 'error' ? errorOf(ready) : new Error('socket thread closed before it started');
     }
     return new SocketReaderThread(worker, { ...plan.address, port: ready.port }, ready.receiveBufferSize, new Int32Array(control), new Uint8Array(ring));
+  }
+
+  /**
+   * Microseconds of CPU the reader thread itself has used (Linux: /proc/thread-self; undefined
+   * elsewhere or once closed). With `threadCpuMicros()` on the main thread it tells where a
+   * receiving process spends its time.
+   */
+  cpuMicros(): Promise<number | undefined> {
+    if (this.#closing !== undefined) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onExit = (): void => resolve(undefined);
+      const onMessage = (m: FromWorker): void => {
+        if (m.type !== 'cpu') return;
+        this.#worker.off('message', onMessage);
+        this.#worker.off('exit', onExit);
+        resolve(m.micros ?? undefined);
+      };
+      this.#worker.on('message', onMessage);
+      this.#worker.once('exit', onExit);
+      this.#worker.postMessage('cpu');
+    });
   }
 
   /** Datagrams dropped because the ring was full. */

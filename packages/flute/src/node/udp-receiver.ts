@@ -206,6 +206,11 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
     return this.#closed ? undefined : kernelDrops(this.address);
   }
 
+  /** The thread that reads the socket (`thread` option), e.g. for its CPU time; undefined without. */
+  get readerThread(): SocketReaderThread | undefined {
+    return this.#reader;
+  }
+
   /** Stops receiving, waits for pending writes to finish, and closes the socket. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
