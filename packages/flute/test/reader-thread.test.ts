@@ -130,6 +130,40 @@ describe('SocketReaderThread', () => {
   });
 });
 
+describe('SocketReaderThread, borrow mode', () => {
+  it('hands views into the ring, right during the call, with no copy', async () => {
+    const { reader, socket } = await pair(1 << 16);
+    const seen: string[] = [];
+    const views: Uint8Array[] = [];
+    let n = 0;
+    reader.start({
+      borrow: true,
+      datagram: (d) => {
+        views.push(d);
+        seen.push(`${d.length}:${d[0]}:${d[d.length - 1]}`);
+        n++;
+      },
+      error: (e) => {
+        throw e;
+      },
+    });
+    // 300 datagrams of 1..1400 bytes through a 64 KiB ring: it wraps several times.
+    for (let i = 0; i < 300; i++) {
+      socket.send(new Uint8Array(1 + ((i * 97) % 1400)).fill(i & 255));
+      if (i % 20 === 19) {
+        await within(5_000, new Promise<void>((r) => {
+          const check = (): void => (n > i ? r() : void setImmediate(check));
+          check();
+        }), `datagram ${i}`);
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => `${1 + ((i * 97) % 1400)}:${i & 255}:${i & 255}`));
+    expect(views.every((v) => v.buffer instanceof SharedArrayBuffer)).toBe(true);
+    expect(reader.backlog).toBe(0);
+    expect(reader.pending).toBe(0);
+  });
+});
+
 describe('FluteUdpReceiver: datagrams never handed on are counted', () => {
   it('counts what is left in the ring at close as unread', async () => {
     const { FluteUdpReceiver } = await import('@proto/flute/node');

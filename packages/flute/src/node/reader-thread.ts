@@ -124,8 +124,16 @@ function errorOf(m: { readonly message: string; readonly code: string | undefine
 
 /** Callbacks of a {@link SocketReaderThread}. */
 export interface ReaderCallbacks {
-  /** A datagram (a copy the callee owns) and its source `address:port`. */
+  /**
+   * A datagram and its source `address:port`: a copy the callee owns, or with `borrow` a view into
+   * the ring that is valid only until the call returns.
+   */
   datagram(datagram: Uint8Array, from: string): void;
+  /**
+   * Take datagrams as views into the ring (no copy, no allocation per datagram): for a callee that
+   * copies what it keeps, like FluteReceiver.push. Default false.
+   */
+  readonly borrow?: boolean;
   /** A socket error reported by the worker. */
   error(error: Error): void;
 }
@@ -224,6 +232,8 @@ export class SocketReaderThread {
     const ring = this.#ring;
     const cap = ring.length;
     if (Atomics.load(ctl, CLOSED) === 1) return;
+    const cb = this.#cb!;
+    const borrow = cb.borrow === true;
     // A bounded batch per turn, so that timers and I/O of the main thread keep running.
     for (let n = 0; n < 1024 && Atomics.load(ctl, USED) > 0; n++) {
       const at = this.#read;
@@ -235,13 +245,23 @@ export class SocketReaderThread {
       }
       const length = ring[at]! | (ring[at + 1]! << 8);
       const need = 4 + ((length + 3) & ~3);
-      const bytes = ring.slice(at + 4, at + 4 + length);
       this.#read = (at + need) % cap;
-      Atomics.sub(ctl, USED, need);
-      if (type === 2) this.#from = this.#decoder.decode(bytes);
-      else {
+      if (type === 2) {
+        this.#from = this.#decoder.decode(ring.slice(at + 4, at + 4 + length));
+        Atomics.sub(ctl, USED, need);
+      } else if (borrow) {
+        // The record stays ours (USED still counts it) until the callee returns.
         this.#taken++;
-        this.#cb!.datagram(bytes, this.#from);
+        try {
+          cb.datagram(ring.subarray(at + 4, at + 4 + length), this.#from);
+        } finally {
+          Atomics.sub(ctl, USED, need);
+        }
+      } else {
+        const bytes = ring.slice(at + 4, at + 4 + length);
+        Atomics.sub(ctl, USED, need);
+        this.#taken++;
+        cb.datagram(bytes, this.#from);
       }
     }
     if (Atomics.load(ctl, USED) > 0) return this.#soon();

@@ -123,7 +123,8 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
       const bufferBytes = (options.thread === true ? undefined : options.thread.bufferBytes) ?? 64 << 20;
       const reader = await SocketReaderThread.open(options, bufferBytes);
       const rx = new FluteUdpReceiver({ reader }, reader.address, engine, options);
-      reader.start({ datagram: (d, from) => rx.#deliver(d, from), error: rx.#onError });
+      // The engine copies what it keeps of a datagram: it may be a view into the ring.
+      reader.start({ datagram: (d, from) => rx.#deliver(d, from), error: rx.#onError, borrow: true });
       return rx;
     }
     const { socket, address } = await openReceiveSocket(options);
