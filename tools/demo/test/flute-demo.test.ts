@@ -71,7 +71,7 @@ describe('pnpm demo (FLUTE)', () => {
     const r = demo('--files', '4', '--max', '100000', '--loss', '0.3', '--design-loss', '0.01', '--repair', '5%', '--bitrate', '50M');
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toContain('files      4/4 intact');
-    expect(r.stdout).toMatch(/^ {2}received file-04\.txt .*, on the sender's transfer [2-9]/m);
+    expect(Number(/^ {2}received file-04\.txt .*, on the sender's transfer (\d+)$/m.exec(r.stdout)?.[1])).toBeGreaterThanOrEqual(2);
     const repeats = /^carousel {3}(\d+) transfers started for 4 files; (\d+) file\(s\) completed only on a repeat$/m.exec(r.stdout);
     expect(Number(repeats![1])).toBeGreaterThan(4);
     expect(Number(repeats![2])).toBeGreaterThanOrEqual(1);
@@ -80,15 +80,14 @@ describe('pnpm demo (FLUTE)', () => {
   }, 100_000);
 
   it('fails clearly when the deadline passes', () => {
-    // 3 MB at 2 Mbit/s needs 12 s: a 3 s deadline cannot be met.
-    const r = demo('--files', '2', '--min', '1000000', '--max', '2000000', '--bitrate', '2M', '--deadline', '3');
+    // 3 MB at 1 Mbit/s needs 24 s: a 6 s deadline cannot be met (and leaves a loaded machine time to start the sender).
+    const r = demo('--files', '2', '--min', '1000000', '--max', '2000000', '--bitrate', '1M', '--deadline', '6');
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(1);
-    expect(r.stdout).toMatch(/^deadline: 3 s passed with [01]\/2 files; stopping \(missing: (file-01\.bin, )?file-02\.txt\)$/m);
+    expect(r.stdout).toMatch(/^deadline: 6 s passed with [01]\/2 files; stopping \(missing: (file-01\.bin, )?file-02\.txt\)$/m);
     expect(r.stdout).toMatch(/^files {6}[01]\/2 intact/m);
     expect(r.stdout).toContain('MISSING or CORRUPT: file-02.txt (not received)');
-    expect(r.stdout).toContain('error: deadline: not every file arrived within 3 s');
+    expect(r.stdout).toContain('error: deadline: not every file arrived within 6 s');
     const [sent, processed, injected, socket, ring, unread, unaccounted] = accounting(r.stdout);
-    expect(sent).toBeGreaterThan(0);
     expect(processed! + injected! + socket! + ring! + unread! + unaccounted!).toBe(sent);
   }, 100_000);
 });
