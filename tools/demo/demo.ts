@@ -1,7 +1,9 @@
-// pnpm demo [--files N] [--min BYTES] [--max BYTES] [--fec NAME] [--repair R] [--block-length K] [--loss P] [--bitrate RATE] [--dir DIR]
+// pnpm demo [--files N] [--min BYTES] [--max BYTES] [--fec NAME] [--repair R] [--block-length K] [--loss P]
+//           [--design-loss P] [--bitrate RATE] [--deadline S] [--dir DIR]
 // FLUTE end to end: sample files from a `flute send` process to a `flute receive` process over
 // loopback multicast (239.255.77.1, interface 127.0.0.1, TTL 1) through 10% injected loss, RaptorQ
-// with 15% repair, every MD5 checked. Exits 0 only if every file arrived intact.
+// with 15% repair, every MD5 checked; the sender repeats files until the receiver has them all, within
+// a deadline (45 s). Exits 0 only if every file arrived intact.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,13 +18,15 @@ const { values: v } = parseArgs({
     repair: { type: 'string' },
     'block-length': { type: 'string' },
     loss: { type: 'string' },
+    'design-loss': { type: 'string' },
+    deadline: { type: 'string' },
     bitrate: { type: 'string' },
     dir: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (v.help === true) {
-  console.log('usage: pnpm demo [--files 20] [--min 1024] [--max 8388608] [--fec raptorq] [--repair 15%] [--block-length 1024] [--loss 0.1] [--bitrate 200M] [--dir DIR]');
+  console.log('usage: pnpm demo [--files 20] [--min 1024] [--max 8388608] [--fec raptorq] [--repair 15%] [--block-length 1024] [--loss 0.1] [--design-loss LOSS] [--bitrate 200M] [--deadline 45] [--dir DIR]');
   process.exit(0);
 }
 const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
@@ -37,6 +41,8 @@ const result = await runFluteDemo({
   ...(v.repair === undefined ? {} : { repair: v.repair }),
   ...(v['block-length'] === undefined ? {} : { blockLength: num(v['block-length'])! }),
   ...(v.loss === undefined ? {} : { loss: num(v.loss)! }),
+  ...(v['design-loss'] === undefined ? {} : { designLoss: num(v['design-loss'])! }),
+  ...(v.deadline === undefined ? {} : { deadlineSeconds: num(v.deadline)! }),
   ...(v.bitrate === undefined ? {} : { bitrate: v.bitrate }),
 });
 console.log('');

@@ -7,6 +7,10 @@
 // a bare receiver process; its rate is what that receiver absorbs (bytes received over first to last).
 // No-code cannot lose a datagram, so each FLUTE case looks for the fastest pacing that delivers:
 // it starts at the raw rate and steps down by 30% after a failed transfer (at most 8 tries).
+// Datagrams of 1460 (Ethernet), 8972 (9000-byte MTU) and 32756 bytes. CPU time is split by thread
+// (Linux): the receiver's main thread (engine, MD5, FileWriter calls), its reader thread (socket to
+// ring), and the rest of its process (libuv's pool doing the file writes, V8's GC helpers); the
+// sender's process and main thread.
 //
 //   pnpm exec tsx --conditions=@proto/source packages/flute/bench/loopback.ts
 import { fork, type ChildProcess } from 'node:child_process';
@@ -17,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable, type Measurement, type ResultRow } from '@proto/bench';
 import { FluteSender, FecRegistry, xorshiftFill, type FecOptions } from '@proto/flute';
-import { FileWriter, FluteUdpReceiver, FluteUdpSender, collectFiles, fileObject } from '@proto/flute/node';
+import { FileWriter, FluteUdpReceiver, FluteUdpSender, collectFiles, fileObject, threadCpuMicros } from '@proto/flute/node';
 
 const GROUP = '239.255.78.1';
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -39,7 +43,17 @@ interface FluteResult {
   readonly ms: number;
   readonly datagrams: number;
   readonly recovered: number;
+  /** CPU of the receiving process, µs: all threads, its main thread, its reader thread (-1: not measurable). */
   readonly cpuUs: number;
+  readonly mainUs: number;
+  readonly readerUs: number;
+}
+
+/** CPU of the sending process over the transfer, µs: all threads and its main thread. */
+interface SenderCpu {
+  readonly cpuUs: number;
+  readonly mainUs: number;
+  readonly datagrams: number;
 }
 
 const cpu = (): number => {
@@ -78,13 +92,28 @@ async function fluteReceiver(out: string): Promise<void> {
   const rx = await FluteUdpReceiver.open({ address: `${GROUP}:0`, interface: '127.0.0.1', thread: true, flute: { writer: new FileWriter(out) } });
   let first = 0;
   let cpu0 = 0;
+  let main0 = 0;
+  let reader0: Promise<number | undefined> = Promise.resolve(undefined);
   rx.on('session-opened', () => {
-    first ||= performance.now();
-    cpu0 ||= cpu();
+    if (first !== 0) return;
+    first = performance.now();
+    cpu0 = cpu();
+    main0 = threadCpuMicros() ?? -1;
+    reader0 = rx.readerThread!.cpuMicros();
   });
+  let finished = false;
   const done = (ok: boolean, reason: string): void => {
-    const result: FluteResult = { ok, reason, ms: performance.now() - first, datagrams: rx.stats.datagrams, recovered: rx.engine.stats.recoveredSymbols, cpuUs: cpu() - cpu0 };
-    process.send!(result, () => process.exit(0));
+    if (finished) return;
+    finished = true;
+    const ms = performance.now() - first;
+    const cpuUs = cpu() - cpu0;
+    const main1 = threadCpuMicros();
+    void Promise.all([reader0, rx.readerThread!.cpuMicros()]).then(([r0, r1]) => {
+      const mainUs = main1 === undefined || main0 < 0 ? -1 : main1 - main0;
+      const readerUs = r0 === undefined || r1 === undefined ? -1 : r1 - r0;
+      const result: FluteResult = { ok, reason, ms, datagrams: rx.stats.datagrams, recovered: rx.engine.stats.recoveredSymbols, cpuUs, mainUs, readerUs };
+      process.send!(result, () => process.exit(0));
+    });
   };
   rx.on('object-completed', () => done(true, ''));
   rx.on('object-failed', (e) => done(false, e.reason));
@@ -144,7 +173,7 @@ async function raw(size: number, count: number): Promise<RawResult> {
   return rx.next<RawResult>();
 }
 
-async function flute(file: string, fec: FecOptions, maxDatagramSize: number, bitrate: number): Promise<FluteResult> {
+async function flute(file: string, fec: FecOptions, maxDatagramSize: number, bitrate: number): Promise<FluteResult & { sender: SenderCpu }> {
   const out = mkdtempSync(join(tmpdir(), 'flute-loopback-out-'));
   try {
     const rx = child('rx-flute', out);
@@ -156,11 +185,21 @@ async function flute(file: string, fec: FecOptions, maxDatagramSize: number, bit
       tx.engine.setComplete();
       tx.wake();
     });
+    let cpu0 = 0;
+    let main0 = 0;
+    let sent0 = 0;
+    tx.engine.once('transfer-start', () => {
+      cpu0 = cpu();
+      main0 = threadCpuMicros() ?? -1;
+      sent0 = tx.stats.datagrams;
+    });
     tx.addObject(fileObject(entry!));
     const result = rx.next<FluteResult>();
     await Promise.race([tx.idle(), result]);
+    const main1 = threadCpuMicros();
+    const sender: SenderCpu = { cpuUs: cpu() - cpu0, mainUs: main1 === undefined || main0 < 0 ? -1 : main1 - main0, datagrams: tx.stats.datagrams - sent0 };
     await tx.close();
-    return await result;
+    return { ...(await result), sender };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -200,7 +239,9 @@ async function main(): Promise<void> {
     const schemes: { name: string; fec: FecOptions }[] = [{ name: 'no-code', fec: { encodingId: 0 } }];
     if (new FecRegistry().get(6) !== undefined) schemes.push({ name: 'RaptorQ, 10% repair', fec: { encodingId: 6, repair: { percent: 10 } } });
     else console.log('(RaptorQ is not in the FEC registry of this build: its rows are left out)');
-    const cases = [1424, 8936].flatMap((symbolLength) => schemes.map((c) => ({ name: c.name, fec: { ...c.fec, symbolLength }, maxDatagramSize: symbolLength + 48 })));
+    // Symbols of 1424, 8936 and 32720 bytes: 1460-, 8972- and 32756-byte datagrams.
+    const symbols = (process.env['BENCH_SYMBOLS'] ?? '1424,8936,32720').split(',').map(Number);
+    const cases = symbols.flatMap((symbolLength) => schemes.map((c) => ({ name: c.name, fec: { ...c.fec, symbolLength }, maxDatagramSize: symbolLength + 48 })));
     const rows: ResultRow[] = [];
     const lines: string[] = [];
     for (const c of cases) {
@@ -215,7 +256,15 @@ async function main(): Promise<void> {
       for (let attempt = 0; attempt < 8; attempt++, bitrate *= 0.7) {
         const r = await flute(file, c.fec, c.maxDatagramSize, bitrate);
         const mbps = (SIZE * 8) / (r.ms / 1000) / 1e6;
-        lines.push(`${c.name} (${size}-byte datagrams) paced at ${(bitrate / 1e6).toFixed(0)} Mbit/s: ${r.ok ? `delivered, ${mbps.toFixed(0)} Mbit/s goodput, ${r.recovered} symbols rebuilt` : `failed (${r.reason})`}, receiver CPU ${(r.cpuUs / r.datagrams).toFixed(1)} µs/datagram`);
+        const per = (us: number, n: number): string => (us < 0 ? '?' : (us / n).toFixed(1));
+        const rxOther = r.mainUs < 0 || r.readerUs < 0 ? -1 : r.cpuUs - r.mainUs - r.readerUs;
+        const txOther = r.sender.mainUs < 0 ? -1 : r.sender.cpuUs - r.sender.mainUs;
+        lines.push(
+          `${c.name} (${size}-byte datagrams) paced at ${(bitrate / 1e6).toFixed(0)} Mbit/s: ${r.ok ? `delivered, ${mbps.toFixed(0)} Mbit/s goodput, ${r.recovered} symbols rebuilt` : `failed (${r.reason})`}; ` +
+            `CPU µs/datagram: receiver ${per(r.cpuUs, r.datagrams)} (main ${per(r.mainUs, r.datagrams)}, reader ${per(r.readerUs, r.datagrams)}, other ${per(rxOther, r.datagrams)}), ` +
+            `sender ${per(r.sender.cpuUs, r.sender.datagrams)} (main ${per(r.sender.mainUs, r.sender.datagrams)}, other ${per(txOther, r.sender.datagrams)}); ` +
+            `receiver ${(r.cpuUs / 1e3 / (r.ms / 1e3) / 10).toFixed(0)}% of a core over ${(r.ms / 1e3).toFixed(2)} s`,
+        );
         if (r.ok) {
           rows.push({ name: `${c.name}, ${size} B datagrams, paced ${(bitrate / 1e6).toFixed(0)} Mbit/s`, ours: measurement(c.name, SIZE, r.ms, r.datagrams), anchorName: `raw dgram ${size} B`, anchor: measurement('raw', anchor.bytes, anchor.ms, anchor.datagrams) });
           break;

@@ -1,7 +1,7 @@
 // @proto/flute: FLUTE (RFC 6726) sans-IO sender and receiver engines.
 export { MalformedError, TruncatedError } from './errors.js';
 export { Emitter, type Listener } from './emitter.js';
-export { Md5, md5, toHex } from './md5.js';
+export { Md5, md5, toHex, tsMd5, type IncrementalHash, type Md5Hasher } from './md5.js';
 export { adler32, crc32 } from './checksum.js';
 export {
   CENC,

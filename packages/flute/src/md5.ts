@@ -248,6 +248,23 @@ export class Md5 {
   }
 }
 
+/** A hash being computed: `update` any number of times, then `digest` once. */
+export interface IncrementalHash {
+  update(data: Uint8Array): unknown;
+  /** The digest (16 bytes for MD5). */
+  digest(): Uint8Array;
+}
+
+/**
+ * Makes a fresh MD5 hash per object, for the receiver's Content-MD5 check (`FluteReceiverOptions.md5`).
+ * The default, {@link tsMd5}, runs anywhere; `nodeMd5()` from `@proto/flute/node` uses node:crypto
+ * (OpenSSL), several times faster.
+ */
+export type Md5Hasher = () => IncrementalHash;
+
+/** The TypeScript {@link Md5} as an {@link Md5Hasher} (browser-safe; the receiver's default). */
+export const tsMd5: Md5Hasher = () => new Md5();
+
 /** MD5 digest of `data` (16 bytes). */
 export function md5(data: Uint8Array): Uint8Array {
   return new Md5().update(data).digest();

@@ -98,6 +98,11 @@ describe('flute send → flute receive, separate processes over loopback multica
     expect(rx.events.find((e) => e['event'] === 'session-closed')).toMatchObject({ reason: 'close-flag' });
     expect(tx.events.find((e) => e['event'] === 'fdt')).toMatchObject({ files: 1 });
     expect(readFileSync(join(tmp, 'out-once', 'a.bin')).equals(Buffer.from(randomBytes(40_000, 1)))).toBe(true);
+    // Every datagram sent is accounted for, the repeats of the close-session packet included.
+    const sent = tx.events.find((e) => e['event'] === 'summary')!['datagrams'] as number;
+    const s = rx.events.find((e) => e['event'] === 'summary') as Record<string, number>;
+    expect(s['processed']! + s['lost']! + s['unread']!).toBe(s['datagrams']! + s['unread']!);
+    expect(s['processed']! + s['lost']! + s['unread']! + s['overflow']! + (s['kernelDrops'] ?? 0)).toBe(sent);
   }, 60_000);
 
   it('draws progress bars on a terminal', () => {

@@ -35,7 +35,8 @@ Output:
                              not a terminal)
   -q, --quiet                print nothing but errors
 When to stop:
-      --once                 exit when the session closes (the sender's A flag)
+      --once                 exit when the session closes (the sender's A flag; its repeats
+                             are read for 150 ms more, so that the summary counts them)
       --count N              exit after N files
       --timeout S            give up after S seconds (exit code 3 if --once/--count is unmet)
 Limits and checks:
@@ -56,6 +57,9 @@ Examples:
   flute receive -g 232.1.1.1:4000 --source 192.0.2.10 -i eth0 -o inbox
   flute receive -g [ff15::1]:4000 -i eth0 -o inbox --count 20 --timeout 60 --json
 `;
+
+/** After the close-session packet, how long --once keeps reading (the sender repeats it a few ms apart). */
+const ONCE_GRACE_MS = 150;
 
 interface Described {
   readonly name: string;
@@ -259,7 +263,7 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
   rx.on('session-closed', (e) => {
     if (closing) return;
     out.json('session-closed', { session: e.session, tsi: e.tsi, reason: e.reason });
-    if (stop.once) finish(0);
+    if (stop.once) setTimeout(() => finish(0), ONCE_GRACE_MS);
   });
   rx.on('error', (e) => {
     out.error(`receive error on ${formatEndpoint(rx.address)}: ${e.error.message}`);
@@ -301,8 +305,12 @@ async function run(rx: FluteUdpReceiver, dir: string, out: Output, stop: { once:
     missing: stop.once ? missing.length : undefined,
     seconds: Number(seconds.toFixed(3)),
     goodputMbps: seconds > 0 ? Number(((completedBytes * 8) / seconds / 1e6).toFixed(1)) : 0,
+    // Every datagram the socket got: processed by the engine, lost (injected), or unread at close;
+    // and what never got that far: overflow (the reader thread's ring) and kernelDrops (the socket buffer).
     datagrams: rx.stats.datagrams,
+    processed: engine.stats.datagrams,
     lost: rx.stats.lost,
+    unread: rx.stats.unread,
     overflow: rx.stats.overflow,
     kernelDrops: kernel,
     recoveredSymbols: engine.stats.recoveredSymbols,

@@ -126,6 +126,7 @@ export interface BlockEncoder {
 export interface BlockDecoder {
   /**
    * Adds the symbol of `esi` and returns true once the block is decoded. Duplicates are ignored.
+   * `symbol` may be a view into a buffer the caller reuses once this returns: copy what you keep.
    * @throws MalformedError for an ESI the scheme cannot have or a symbol of the wrong length.
    */
   push(esi: number, symbol: Uint8Array): boolean;

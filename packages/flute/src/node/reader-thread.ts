@@ -8,8 +8,9 @@
  *
  * Ring records are 4-byte aligned: u16 length (little-endian), u8 type (1 datagram, 2 source label
  * `address:port` for the datagrams after it, 3 wrap to the start), u8 zero, then the bytes. The control
- * words are owned as follows: WRITE (worker), READ (main), USED (both, atomically), OVERFLOW (worker),
- * SIGNAL and WAITING (the main thread sleeps on SIGNAL after setting WAITING).
+ * words are owned as follows: WRITE (worker), USED (both, atomically), OVERFLOW and PUT (worker: datagrams
+ * dropped and datagrams put), SIGNAL and WAITING (the main thread sleeps on SIGNAL after setting WAITING).
+ * The read position and the datagrams taken out are the main thread's own.
  */
 import { Worker } from 'node:worker_threads';
 import type { Endpoint } from './address.js';
@@ -21,6 +22,7 @@ const OVERFLOW = 3;
 const SIGNAL = 4;
 const WAITING = 5;
 const CLOSED = 6;
+const PUT = 7;
 
 // The worker's code, plain CommonJS run with `eval` (no module to locate from sources or dist/).
 const WORKER = `
@@ -60,9 +62,10 @@ socket.on('message', (msg, rinfo) => {
     lastAddress = rinfo.address;
     lastPort = rinfo.port;
   }
-  if (!put(1, msg)) Atomics.add(ctl, ${OVERFLOW}, 1);
-  if (Atomics.load(ctl, ${WAITING}) === 1) {
-    Atomics.store(ctl, ${WAITING}, 0);
+  if (put(1, msg)) Atomics.add(ctl, ${PUT}, 1);
+  else Atomics.add(ctl, ${OVERFLOW}, 1);
+  // After the record is in (USED raised): wake the main thread if it announced that it sleeps.
+  if (Atomics.compareExchange(ctl, ${WAITING}, 1, 0) === 1) {
     Atomics.add(ctl, ${SIGNAL}, 1);
     Atomics.notify(ctl, ${SIGNAL});
   }
@@ -85,15 +88,31 @@ socket.bind(p.address.port, p.bindHost, () => {
   ready = true;
   parentPort.postMessage({ type: 'ready', port: socket.address().port, receiveBufferSize: socket.getRecvBufferSize() });
 });
+// This thread's own CPU time (see thread-cpu.ts, which the main thread uses).
+function cpuMicros() {
+  const { readFileSync } = require('node:fs');
+  try {
+    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+    if (ns > 0) return ns / 1000;
+  } catch {}
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10000;
+  } catch {
+    return null;
+  }
+}
 parentPort.on('message', (m) => {
   if (m === 'close') socket.close(() => parentPort.postMessage({ type: 'closed' }));
+  else if (m === 'cpu') parentPort.postMessage({ type: 'cpu', micros: cpuMicros() });
 });
 `;
 
 type FromWorker =
   | { readonly type: 'ready'; readonly port: number; readonly receiveBufferSize: number }
   | { readonly type: 'fail' | 'error'; readonly message: string; readonly code: string | undefined }
-  | { readonly type: 'closed' };
+  | { readonly type: 'closed' }
+  | { readonly type: 'cpu'; readonly micros: number | null };
 
 type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 
@@ -105,8 +124,16 @@ function errorOf(m: { readonly message: string; readonly code: string | undefine
 
 /** Callbacks of a {@link SocketReaderThread}. */
 export interface ReaderCallbacks {
-  /** A datagram (a copy the callee owns) and its source `address:port`. */
+  /**
+   * A datagram and its source `address:port`: a copy the callee owns, or with `borrow` a view into
+   * the ring that is valid only until the call returns.
+   */
   datagram(datagram: Uint8Array, from: string): void;
+  /**
+   * Take datagrams as views into the ring (no copy, no allocation per datagram): for a callee that
+   * copies what it keeps, like FluteReceiver.push. Default false.
+   */
+  readonly borrow?: boolean;
   /** A socket error reported by the worker. */
   error(error: Error): void;
 }
@@ -122,6 +149,7 @@ export class SocketReaderThread {
   #cb: ReaderCallbacks | undefined;
   readonly #decoder = new TextDecoder();
   #read = 0;
+  #taken = 0;
   #from = '';
   #scheduled = false;
   #closing: Promise<void> | undefined;
@@ -162,6 +190,27 @@ export class SocketReaderThread {
     return new SocketReaderThread(worker, { ...plan.address, port: ready.port }, ready.receiveBufferSize, new Int32Array(control), new Uint8Array(ring));
   }
 
+  /**
+   * Microseconds of CPU the reader thread itself has used (Linux: /proc/thread-self; undefined
+   * elsewhere or once closed). With `threadCpuMicros()` on the main thread it tells where a
+   * receiving process spends its time.
+   */
+  cpuMicros(): Promise<number | undefined> {
+    if (this.#closing !== undefined) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onExit = (): void => resolve(undefined);
+      const onMessage = (m: FromWorker): void => {
+        if (m.type !== 'cpu') return;
+        this.#worker.off('message', onMessage);
+        this.#worker.off('exit', onExit);
+        resolve(m.micros ?? undefined);
+      };
+      this.#worker.on('message', onMessage);
+      this.#worker.once('exit', onExit);
+      this.#worker.postMessage('cpu');
+    });
+  }
+
   /** Datagrams dropped because the ring was full. */
   get overflow(): number {
     return Atomics.load(this.#ctl, OVERFLOW);
@@ -172,12 +221,19 @@ export class SocketReaderThread {
     return Atomics.load(this.#ctl, USED);
   }
 
+  /** Datagrams waiting in the ring (after close: those it dropped unread). */
+  get pending(): number {
+    return Atomics.load(this.#ctl, PUT) - this.#taken;
+  }
+
   readonly #drain = (): void => {
     this.#scheduled = false;
     const ctl = this.#ctl;
     const ring = this.#ring;
     const cap = ring.length;
     if (Atomics.load(ctl, CLOSED) === 1) return;
+    const cb = this.#cb!;
+    const borrow = cb.borrow === true;
     // A bounded batch per turn, so that timers and I/O of the main thread keep running.
     for (let n = 0; n < 1024 && Atomics.load(ctl, USED) > 0; n++) {
       const at = this.#read;
@@ -189,20 +245,39 @@ export class SocketReaderThread {
       }
       const length = ring[at]! | (ring[at + 1]! << 8);
       const need = 4 + ((length + 3) & ~3);
-      const bytes = ring.slice(at + 4, at + 4 + length);
       this.#read = (at + need) % cap;
-      Atomics.sub(ctl, USED, need);
-      if (type === 2) this.#from = this.#decoder.decode(bytes);
-      else this.#cb!.datagram(bytes, this.#from);
+      if (type === 2) {
+        this.#from = this.#decoder.decode(ring.slice(at + 4, at + 4 + length));
+        Atomics.sub(ctl, USED, need);
+      } else if (borrow) {
+        // The record stays ours (USED still counts it) until the callee returns.
+        this.#taken++;
+        try {
+          cb.datagram(ring.subarray(at + 4, at + 4 + length), this.#from);
+        } finally {
+          Atomics.sub(ctl, USED, need);
+        }
+      } else {
+        const bytes = ring.slice(at + 4, at + 4 + length);
+        Atomics.sub(ctl, USED, need);
+        this.#taken++;
+        cb.datagram(bytes, this.#from);
+      }
     }
     if (Atomics.load(ctl, USED) > 0) return this.#soon();
-    // Sleep until the worker signals; check again after announcing it, in case a datagram slipped in.
+    // Sleep until the worker signals. The order matters (all seq-cst): 1. read SIGNAL, 2. announce
+    // WAITING, 3. check the ring again, 4. wait while SIGNAL still holds what step 1 read. A datagram
+    // put after step 3 finds WAITING set and bumps SIGNAL, so step 4 either sees the new value and
+    // returns at once or is woken by the notify. (SIGNAL used to be read at step 4: a signal that
+    // came between steps 3 and 4 was then taken as the value to wait on, the worker had cleared
+    // WAITING, and the ring was never read again until close.)
+    const signal = Atomics.load(ctl, SIGNAL);
     Atomics.store(ctl, WAITING, 1);
     if (Atomics.load(ctl, USED) > 0) {
       Atomics.store(ctl, WAITING, 0);
       return this.#soon();
     }
-    const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(ctl, SIGNAL, Atomics.load(ctl, SIGNAL));
+    const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(ctl, SIGNAL, signal);
     if (r.async) void r.value.then(() => this.#soon());
     else this.#soon();
   };

@@ -11,12 +11,16 @@ import type { LossModel } from '../sim/loss.js';
 import { Random } from '../sim/random.js';
 import type { Endpoint } from './address.js';
 import { BridgedEmitter } from './bridge.js';
+import { nodeMd5 } from './md5.js';
 import { SocketReaderThread } from './reader-thread.js';
 import { kernelDrops, openReceiveSocket, type UdpReceiveOptions } from './udp.js';
 
 /** Options of a {@link FluteUdpReceiver}. */
 export interface FluteUdpReceiverOptions extends UdpReceiveOptions {
-  /** The engine, or the options to create one (default: a FluteReceiver with a MemoryWriter). */
+  /**
+   * The engine, or the options to create one (default: a FluteReceiver with a MemoryWriter). An engine
+   * created here checks Content-MD5 with node:crypto ({@link nodeMd5}) unless the options name an `md5`.
+   */
   readonly flute?: FluteReceiver | FluteReceiverOptions;
   /** Loss injected between the socket and the engine, to exercise FEC (counted in `stats.lost`). */
   readonly loss?: LossModel;
@@ -41,6 +45,11 @@ export interface UdpReceiverStats {
   errors: number;
   /** Datagrams the reader thread dropped because its ring was full (thread mode). */
   overflow: number;
+  /**
+   * Datagrams read from the socket but never handed on: left in the reader thread's ring at close,
+   * or arriving while the receiver closed. (What the kernel still held is not counted.)
+   */
+  unread: number;
 }
 
 /** A completed object, as the `object-completed` event gives it. */
@@ -58,7 +67,7 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
   readonly engine: FluteReceiver;
   /** The group (or address) and the port actually bound (useful with port 0). */
   readonly address: Endpoint;
-  readonly stats: UdpReceiverStats = { datagrams: 0, bytes: 0, lost: 0, errors: 0, overflow: 0 };
+  readonly stats: UdpReceiverStats = { datagrams: 0, bytes: 0, lost: 0, errors: 0, overflow: 0, unread: 0 };
   /** SO_RCVBUF as the system set it (Linux reports twice what was asked, for its bookkeeping). */
   readonly receiveBufferSize: number;
   readonly #socket: Socket | undefined;
@@ -109,12 +118,13 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
 
   /** Opens the socket (bound, joined) and starts receiving. */
   static async open(options: FluteUdpReceiverOptions): Promise<FluteUdpReceiver> {
-    const engine = options.flute instanceof FluteReceiver ? options.flute : new FluteReceiver(options.flute ?? {});
+    const engine = options.flute instanceof FluteReceiver ? options.flute : new FluteReceiver({ md5: nodeMd5(), ...options.flute });
     if (options.thread !== undefined && options.thread !== false) {
       const bufferBytes = (options.thread === true ? undefined : options.thread.bufferBytes) ?? 64 << 20;
       const reader = await SocketReaderThread.open(options, bufferBytes);
       const rx = new FluteUdpReceiver({ reader }, reader.address, engine, options);
-      reader.start({ datagram: (d, from) => rx.#deliver(d, from), error: rx.#onError });
+      // The engine copies what it keeps of a datagram: it may be a view into the ring.
+      reader.start({ datagram: (d, from) => rx.#deliver(d, from), error: rx.#onError, borrow: true });
       return rx;
     }
     const { socket, address } = await openReceiveSocket(options);
@@ -122,7 +132,10 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
   }
 
   #deliver(datagram: Uint8Array, from: string): void {
-    if (this.#closed) return;
+    if (this.#closed) {
+      this.stats.unread++;
+      return;
+    }
     this.stats.datagrams++;
     this.stats.bytes += datagram.length;
     if (this.#reader !== undefined) this.stats.overflow = this.#reader.overflow;
@@ -194,6 +207,11 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
     return this.#closed ? undefined : kernelDrops(this.address);
   }
 
+  /** The thread that reads the socket (`thread` option), e.g. for its CPU time; undefined without. */
+  get readerThread(): SocketReaderThread | undefined {
+    return this.#reader;
+  }
+
   /**
    * Stops receiving, closes the socket and the engine (objects still incomplete fail with
    * 'session-closed'), and waits for pending writes and completions to finish.
@@ -205,6 +223,7 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
       if (this.#reader !== undefined) {
         await this.#reader.close();
         this.stats.overflow = this.#reader.overflow;
+        this.stats.unread += this.#reader.pending;
       }
       const socket = this.#socket;
       if (socket !== undefined) await new Promise<void>((r) => socket.close(() => r()));
@@ -216,5 +235,4 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
     })();
     return this.#closing;
   }
-
 }

@@ -6,7 +6,7 @@
 import { MalformedError } from '../errors.js';
 import { createContentDecoder, encodingFromLabel, type ContentDecoder, type ContentEncoding } from '../encoding.js';
 import type { BlockDecoder, BlockLayout, FecScheme, Oti } from '../fec/scheme.js';
-import { Md5 } from '../md5.js';
+import type { IncrementalHash, Md5Hasher } from '../md5.js';
 import type { ObjectMeta, ObjectSink, SinkResult } from '../writer.js';
 import type { FailReason } from './options.js';
 
@@ -24,6 +24,7 @@ export interface ObjectHost {
   finishing(delta: number): void;
   readonly maxContentBytes: number;
   readonly verifyMd5: boolean;
+  readonly md5: Md5Hasher;
 }
 
 export type ObjectState = 'receiving' | 'finishing' | 'done' | 'failed';
@@ -59,7 +60,7 @@ export class ObjectReception {
   #receivedBytes = 0;
   #sink: ObjectSink | undefined;
   #content: ContentDecoder | undefined;
-  #md5: Md5 | undefined;
+  #md5: IncrementalHash | undefined;
   #written = 0;
   /** Sink writes whose promise has not settled yet. */
   #writesInFlight = 0;
@@ -191,7 +192,7 @@ export class ObjectReception {
       this.#fail('bad-location', e);
       return false;
     }
-    if (meta.md5 !== undefined && this.host.verifyMd5) this.#md5 = new Md5();
+    if (meta.md5 !== undefined && this.host.verifyMd5) this.#md5 = this.host.md5();
     this.#content = createContentDecoder(encoding, { maxOutput: Math.min(this.host.maxContentBytes, meta.contentLength ?? Infinity) }, (chunk) => this.#write(chunk));
     return true;
   }

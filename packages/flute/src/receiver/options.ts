@@ -1,5 +1,6 @@
 import type { CodepointToFecId, RaptorFtiLayout } from '@proto/lct';
 import type { FecScheme } from '../fec/scheme.js';
+import type { Md5Hasher } from '../md5.js';
 import type { ObjectWriter } from '../writer.js';
 
 /** Bounds on what peers can make a receiver hold. Every one is enforced and its drops counted. */
@@ -66,6 +67,8 @@ export interface FluteReceiverOptions {
   readonly receiveOnce?: boolean;
   /** Check Content-MD5 when the FDT gives one (default true). */
   readonly verifyMd5?: boolean;
+  /** The MD5 used for that check (default {@link tsMd5}, browser-safe; `nodeMd5()` in Node is faster). */
+  readonly md5?: Md5Hasher;
   readonly limits?: Partial<ReceiverLimits>;
 }
 

@@ -9,7 +9,7 @@ import { Emitter } from '../emitter.js';
 import { decodeContent, encodingFromCenc, type ContentEncoding } from '../encoding.js';
 import { MalformedError } from '../errors.js';
 import { FecRegistry } from '../fec/registry.js';
-import { toHex } from '../md5.js';
+import { toHex, tsMd5 } from '../md5.js';
 import type { BlockDecoder, FecScheme, Oti } from '../fec/scheme.js';
 import { otiFromFdt, otiFromFti, sameOti } from '../oti.js';
 import { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink, type ObjectWriter, type SinkResult } from '../writer.js';
@@ -649,6 +649,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       },
       maxContentBytes: this.limits.maxContentBytes,
       verifyMd5: this.#o.verifyMd5 ?? true,
+      md5: this.#o.md5 ?? tsMd5,
     };
   }
 

@@ -49,6 +49,8 @@ interface SenderObject {
   readonly options: ObjectOptions;
   readonly priority: number;
   readonly seq: number;
+  /** Place in its priority queue for the next transfer: `seq` at first, renewed after each transfer. */
+  turn: number;
   readonly source: ObjectSource;
   readonly encoding: ContentEncoding;
   state: ObjectState;
@@ -421,7 +423,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       toi,
       options,
       priority,
-      seq: this.#seq++,
+      seq: this.#seq,
+      turn: this.#seq++,
       source,
       encoding,
       state: 'preparing',
@@ -649,7 +652,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       if (o.transfer !== undefined) active.set(o.priority, (active.get(o.priority) ?? 0) + 1);
       else if (o.state === 'ready' && o.nextStartAt <= now) waiting.push(o);
     }
-    waiting.sort((a, b) => a.seq - b.seq);
+    waiting.sort((a, b) => a.turn - b.turn);
     const out = new Set<SenderObject>();
     for (const o of waiting) {
       const n = active.get(o.priority) ?? 0;
@@ -903,6 +906,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     }
     const c = o.options.carousel ?? DEFAULT_CAROUSEL;
     o.nextStartAt = c.mode === 'delay' ? now + c.ms : Math.max(now, o.lastStartAt + c.ms);
+    // To the back of its queue: objects waiting for their first (or next) transfer go before it.
+    o.turn = this.#seq++;
   }
 
   /**
