@@ -16,6 +16,7 @@ import type { BlockEncoder, BlockLayout, FecParameters, FecScheme, Oti } from '.
 import { md5 as md5Of } from '../md5.js';
 import { otiToFdt, otiToFti } from '../oti.js';
 import { BlockFeed, bytesSource, measureSource, type ObjectSource } from '../source.js';
+import { DatagramSlab } from './slab.js';
 import { ToiAllocator } from './toi.js';
 import type { CarouselTiming, FecOptions, FluteProfile, FluteSenderOptions, ObjectOptions, TargetAcquisition } from './options.js';
 
@@ -113,6 +114,7 @@ class Transfer {
     closeObject: boolean,
     feed: BlockFeed | undefined,
     target: TargetAcquisition,
+    readonly slab: DatagramSlab,
   ) {
     this.layout = scheme.layout(oti);
     const L = this.layout;
@@ -209,7 +211,7 @@ class Transfer {
     const esi = this.round;
     const k = enc.sourceSymbols;
     const last = this.cut || this.sent + 1 === this.total;
-    const out = new Uint8Array(this.headerLength + this.oti.symbolLength);
+    const out = this.slab.take(this.headerLength + this.oti.symbolLength);
     // The LCT header is the same for every packet of the transfer but for the B flag: copy it from a
     // template encoded once, and encode only the FEC Payload ID.
     const template = last ? (this.#lastTemplate ??= this.#template(this.lastHeader)) : (this.#headTemplate ??= this.#template(this.header));
@@ -253,6 +255,8 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
   /** Finished objects still listed in FullFDT instances, oldest first (see `fdt.keepFinished`). */
   readonly #finished = new Map<bigint, SenderObject>();
   readonly #keepFinished: number;
+  /** Where data packets are written (see DatagramSlab). */
+  readonly #slab = new DatagramSlab();
   readonly #full: boolean;
   /** An object of the session was dropped from the listing while not removed: no Complete="true" any more. */
   #unlisted = false;
@@ -849,7 +853,7 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
       o.transferBytes === undefined && layout.blockCount > 0
         ? new BlockFeed(o.source, o.encoding, layout.byteLengths(), this.#o.readAhead ?? 4, onReady, (e) => this.#fail(o, e))
         : undefined;
-    const t = new Transfer(o, number, o.oti!, o.scheme!, o.params!, Math.max(1, this.#o.interleave ?? 1), now, header, lastTransfer && (this.#o.closeObjectFlag ?? true), feed, o.options.target ?? { mode: 'asap' });
+    const t = new Transfer(o, number, o.oti!, o.scheme!, o.params!, Math.max(1, this.#o.interleave ?? 1), now, header, lastTransfer && (this.#o.closeObjectFlag ?? true), feed, o.options.target ?? { mode: 'asap' }, this.#slab);
     transfer = t;
     o.transfer = t;
     this.#active.add(o);
