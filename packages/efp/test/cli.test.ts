@@ -71,12 +71,14 @@ describe('efp CLI over UDP', () => {
       ['send', '--udp', '127.0.0.1:9', '--generate', '1', '--rate', 'fast'],
       ['recv'],
       ['recv', '--udp', '127.0.0.1:0', '--bogus'],
+      ['send', '--udp', '127.0.0.1:9', '--mtu', '-1'],
       ['frobnicate'],
     ];
     for (const args of bad) {
       const r = runCli(args);
       expect(await r.exit, args.join(' ')).toBe(2);
-      expect(r.stderr()).toMatch(/^efp: /);
+      // The error on its first line, alone; the usage after a blank line.
+      expect(r.stderr()).toMatch(/^efp: [^\n]+\n\n/);
     }
     const idle = runCli(['recv', '--udp', '127.0.0.1:0', '--count', '1', '--idle', '0.3']);
     expect(await idle.exit).toBe(1);

@@ -133,6 +133,8 @@ describe('flute errors: one line on stderr and an exit code', () => {
     ['a missing file', ['send', join(tmp, 'nope.bin')], 2, /^flute: ENOENT: no such file or directory, stat '.*nope\.bin' \(see flute --help\)$/],
     ['an unknown FEC scheme', ['send', '--fec', '99', file], 2, /^flute: FEC Encoding ID 99 is not available \(known: .*\) \(see flute --help\)$/],
     ['a bad repair value', ['send', '--repair', 'lots', file], 2, /^flute: --repair: expected a percentage like 15% or a symbol count like 8, got "lots"/],
+    ['a bad --fdt-keep-finished', ['send', '--fdt-keep-finished', 'all', file], 2, /^flute: --fdt-keep-finished: expected an integer 0\.\.\d+, got "all"/],
+    ['an option value starting with a dash', ['send', '--fdt-keep-finished', '-1', file], 2, /^flute: Option '--fdt-keep-finished' argument is ambiguous\. Did you forget .* \(see flute --help\)$/],
     ['a bad bitrate', ['send', '-b', 'fast', file], 2, /^flute: --bitrate: expected bits per second/],
     ['a bad group', ['send', '-g', 'example.org:4000', file], 2, /^flute: destination: "example\.org" is not an IPv4 or IPv6 address/],
     ['an interface this host does not have', ['send', '-g', '239.255.43.11:4000', '-i', '192.0.2.1', file], 2, /^flute: interface 192\.0\.2\.1 is not an address of this host/],

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,21 @@ function differingSamples(sent: Uint8Array, got: Uint8Array, sampleBytes: number
 describe('syfala server and syfala client as separate processes on loopback', () => {
   it('needs the built CLI (pnpm test builds it)', () => {
     expect(existsSync(cli), `${cli} missing: run pnpm build`).toBe(true);
+  });
+
+  it('reports bad arguments on one line with exit code 2, never a stack trace', () => {
+    const cases: [string[], RegExp][] = [
+      [['client', '--bogus'], /^syfala: Unknown option '--bogus'/],
+      [['client', '--port', '-1'], /^syfala: Option '--port' argument is ambiguous\. Did you forget/],
+      [['server', '--rate', 'fast'], /^syfala: --rate expects a number, got fast$/],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, args.join(' ')).toBe(2);
+      const lines = r.stderr.split('\n').filter((l) => l !== '');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    }
   });
 
   it('delivers a 10-second stereo 48 kHz tone from a WAV file sample-exact apart from reported concealment', async () => {

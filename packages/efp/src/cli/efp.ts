@@ -374,7 +374,9 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
-      process.stderr.write(`efp: ${(e as Error).message}\n\n${USAGE}`);
+      // parseArgs writes some messages over several lines: the error stays one line, then the usage.
+      const message = (e as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+      process.stderr.write(`efp: ${message}\n\n${USAGE}`);
       return 2;
     }
     process.stderr.write(`efp: ${(e as Error).message}\n`);

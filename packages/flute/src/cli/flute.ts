@@ -38,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     // One line, no stack: argument errors (ours, parseArgs' and the engines' RangeErrors) exit 2, the rest 1.
-    const message = e instanceof Error ? e.message : String(e);
+    // parseArgs writes some of its messages over several lines (e.g. a value starting with a dash).
+    const message = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
     const usage = e instanceof UsageError || e instanceof RangeError || String((e as { code?: unknown } | null)?.code).startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`flute: ${message}${usage ? ' (see flute --help)' : ''}\n`);
     return usage ? 2 : 1;

@@ -61,6 +61,8 @@ FDT:
       --fdt-duration S       Expires = now + S seconds (3600)
       --fdt-carousel MS      FDT repetition interval (1000)
       --fdt-encoding E       content encoding of the FDT (null)
+      --fdt-keep-finished N  full mode: how many sent files stay listed until their FDT
+                             instance expires (1024; 0 = unlisted once sent)
       --no-complete          do not mark the FDT Complete once every file is listed
 Output:
       --json                 one JSON event per line on stdout (the default when stderr is
@@ -119,6 +121,7 @@ export async function send(argv: string[]): Promise<number> {
       'fdt-duration': { type: 'string' },
       'fdt-carousel': { type: 'string' },
       'fdt-encoding': { type: 'string' },
+      'fdt-keep-finished': { type: 'string' },
       complete: { type: 'boolean', default: true },
     },
   });
@@ -164,6 +167,7 @@ export async function send(argv: string[]): Promise<number> {
       durationMs: seconds('fdt-duration', v['fdt-duration'], 3_600_000),
       carousel: { mode: 'delay', ms: int('fdt-carousel', v['fdt-carousel'], 1000) },
       contentEncoding: choice<ContentEncoding>('fdt-encoding', v['fdt-encoding'], encodings, 'null'),
+      keepFinished: int('fdt-keep-finished', v['fdt-keep-finished'], 1024),
     },
   };
   const objectOptions: Omit<ObjectOptions, 'source' | 'contentLocation'> = {

@@ -55,35 +55,42 @@ client options:
 
 const TICK_MS = 5;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    bind: { type: 'string' },
-    port: { type: 'string' },
-    source: { type: 'string' },
-    record: { type: 'string' },
-    rate: { type: 'string' },
-    channels: { type: 'string' },
-    type: { type: 'string' },
-    seconds: { type: 'string' },
-    'target-latency': { type: 'string' },
-    'max-latency': { type: 'string' },
-    drift: { type: 'string' },
-    tcp: { type: 'boolean' },
-    'tcp-port': { type: 'string' },
-    duration: { type: 'string' },
-    json: { type: 'boolean' },
-    'stats-interval': { type: 'string' },
-    'out-rate': { type: 'string' },
-    'out-channels': { type: 'string' },
-    'out-type': { type: 'string' },
-    'port-file': { type: 'string' },
-    server: { type: 'string' },
-    discover: { type: 'string' },
-    'idle-exit': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+// Bad arguments are one line on stderr and exit code 2, never a stack trace.
+const { positionals, values } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        bind: { type: 'string' },
+        port: { type: 'string' },
+        source: { type: 'string' },
+        record: { type: 'string' },
+        rate: { type: 'string' },
+        channels: { type: 'string' },
+        type: { type: 'string' },
+        seconds: { type: 'string' },
+        'target-latency': { type: 'string' },
+        'max-latency': { type: 'string' },
+        drift: { type: 'string' },
+        tcp: { type: 'boolean' },
+        'tcp-port': { type: 'string' },
+        duration: { type: 'string' },
+        json: { type: 'boolean' },
+        'stats-interval': { type: 'string' },
+        'out-rate': { type: 'string' },
+        'out-channels': { type: 'string' },
+        'out-type': { type: 'string' },
+        'port-file': { type: 'string' },
+        server: { type: 'string' },
+        discover: { type: 'string' },
+        'idle-exit': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return fail(oneLine(e));
+  }
+})();
 
 function num(name: string, fallback: number): number {
   const v = (values as Record<string, string | boolean | undefined>)[name];
@@ -91,6 +98,11 @@ function num(name: string, fallback: number): number {
   const n = Number(v);
   if (!Number.isFinite(n)) fail(`--${name} expects a number, got ${v}`);
   return n;
+}
+
+/** An error's message on one line (parseArgs writes some over several). */
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
 }
 
 function fail(message: string): never {
@@ -441,5 +453,5 @@ try {
   else if (command === 'client') await runClient();
   else fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
 } catch (e) {
-  fail(e instanceof Error ? e.message : String(e));
+  fail(oneLine(e));
 }
