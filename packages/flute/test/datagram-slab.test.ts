@@ -22,7 +22,7 @@ describe('DatagramSlab', () => {
 
   it('datagrams the sender handed out stay intact while it makes more (a receiver fed them late decodes the object)', () => {
     const data = new Uint8Array(300_000).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
-    const sender = new FluteSender({ tsi: 5n, fec: { scheme: 'no-code' } });
+    const sender = new FluteSender({ tsi: 5n, fec: { encodingId: 0 } });
     sender.addObject({ source: data, contentLocation: 'late.bin' });
     const sent: Uint8Array[] = [];
     const copies: Uint8Array[] = [];
