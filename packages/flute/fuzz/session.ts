@@ -91,7 +91,7 @@ export const arbDamage: fc.Arbitrary<Damage> = fc.oneof(
 );
 
 function damage(datagrams: readonly Uint8Array[], damages: readonly Damage[]): Uint8Array[] {
-  const out = datagrams.map((d) => d.slice());
+  const out: Uint8Array[] = datagrams.map((d) => d.slice());
   for (const d of damages) {
     if (out.length === 0) break;
     const i = d.packet % out.length;
