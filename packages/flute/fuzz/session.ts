@@ -4,7 +4,7 @@
 // every object completed with a Content-MD5 has content of that MD5, and the receiver still delivers
 // a clean session afterwards.
 import fc from 'fast-check';
-import { FluteReceiver, FluteSender, md5, toHex, type ContentEncoding, type FecOptions, type ReceiverLimits } from '@proto/flute';
+import { FluteReceiver, FluteSender, md5, toHex, xorshiftFill, type ContentEncoding, type FecOptions, type ReceiverLimits } from '@proto/flute';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -21,17 +21,11 @@ const SETUPS: readonly { readonly fec: FecOptions; readonly encoding: ContentEnc
   { fec: { encodingId: 129, symbolLength: 72, maxSourceBlockLength: 8, repair: { symbols: 3 } }, encoding: 'null' },
 ];
 
-/** Deterministic bytes. */
+/** Deterministic bytes with runs of repeated bytes, so that compressed encodings have something to do. */
 function bytes(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    // Some runs of repeated bytes, so that compressed encodings have something to do.
-    out[i] = (i >> 6) % 3 === 0 ? 0x41 + ((i >> 6) & 7) : x & 0xff;
-  }
+  xorshiftFill(out, seed * 2654435761);
+  for (let i = 0; i < length; i += 192) out.fill(0x41 + ((i >> 6) & 7), i, Math.min(length, i + 64));
   return out;
 }
 

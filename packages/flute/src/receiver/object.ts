@@ -349,10 +349,8 @@ export class ObjectReception {
         if (r instanceof Promise) {
           // whenWritten() waits for the sink to discard what it wrote (a temporary file, say).
           this.host.finishing(1);
-          r.then(
-            () => this.host.finishing(-1),
-            () => this.host.finishing(-1),
-          );
+          const settled = (): void => this.host.finishing(-1);
+          r.then(settled, settled);
         }
       } catch {
         // A sink that cannot abort has nothing more to say.
