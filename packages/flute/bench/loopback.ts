@@ -47,10 +47,14 @@ interface FluteResult {
   readonly cpuUs: number;
   readonly mainUs: number;
   readonly readerUs: number;
+  /** Whether the reader thread used recvmmsg (@proto/udp-batch). */
+  readonly batching: boolean;
 }
 
 /** CPU of the sending process over the transfer, µs: all threads and its main thread. */
 interface SenderCpu {
+  /** Whether it sent with sendmmsg (@proto/udp-batch). */
+  readonly batching: boolean;
   readonly cpuUs: number;
   readonly mainUs: number;
   readonly datagrams: number;
@@ -111,7 +115,7 @@ async function fluteReceiver(out: string): Promise<void> {
     void Promise.all([reader0, rx.readerThread!.cpuMicros()]).then(([r0, r1]) => {
       const mainUs = main1 === undefined || main0 < 0 ? -1 : main1 - main0;
       const readerUs = r0 === undefined || r1 === undefined ? -1 : r1 - r0;
-      const result: FluteResult = { ok, reason, ms, datagrams: rx.stats.datagrams, recovered: rx.engine.stats.recoveredSymbols, cpuUs, mainUs, readerUs };
+      const result: FluteResult = { ok, reason, ms, datagrams: rx.stats.datagrams, recovered: rx.engine.stats.recoveredSymbols, cpuUs, mainUs, readerUs, batching: rx.readerThread!.batching };
       process.send!(result, () => process.exit(0));
     });
   };
@@ -197,7 +201,7 @@ async function flute(file: string, fec: FecOptions, maxDatagramSize: number, bit
     const result = rx.next<FluteResult>();
     await Promise.race([tx.idle(), result]);
     const main1 = threadCpuMicros();
-    const sender: SenderCpu = { cpuUs: cpu() - cpu0, mainUs: main1 === undefined || main0 < 0 ? -1 : main1 - main0, datagrams: tx.stats.datagrams - sent0 };
+    const sender: SenderCpu = { batching: tx.batching, cpuUs: cpu() - cpu0, mainUs: main1 === undefined || main0 < 0 ? -1 : main1 - main0, datagrams: tx.stats.datagrams - sent0 };
     await tx.close();
     return { ...(await result), sender };
   } finally {
@@ -263,7 +267,8 @@ async function main(): Promise<void> {
           `${c.name} (${size}-byte datagrams) paced at ${(bitrate / 1e6).toFixed(0)} Mbit/s: ${r.ok ? `delivered, ${mbps.toFixed(0)} Mbit/s goodput, ${r.recovered} symbols rebuilt` : `failed (${r.reason})`}; ` +
             `CPU µs/datagram: receiver ${per(r.cpuUs, r.datagrams)} (main ${per(r.mainUs, r.datagrams)}, reader ${per(r.readerUs, r.datagrams)}, other ${per(rxOther, r.datagrams)}), ` +
             `sender ${per(r.sender.cpuUs, r.sender.datagrams)} (main ${per(r.sender.mainUs, r.sender.datagrams)}, other ${per(txOther, r.sender.datagrams)}); ` +
-            `receiver ${(r.cpuUs / 1e3 / (r.ms / 1e3) / 10).toFixed(0)}% of a core over ${(r.ms / 1e3).toFixed(2)} s`,
+            `receiver ${(r.cpuUs / 1e3 / (r.ms / 1e3) / 10).toFixed(0)}% of a core over ${(r.ms / 1e3).toFixed(2)} s; ` +
+            `system calls: ${r.sender.batching ? 'sendmmsg' : 'one send per datagram'}, ${r.batching ? 'recvmmsg' : 'one receive per datagram'}`,
         );
         if (r.ok) {
           rows.push({ name: `${c.name}, ${size} B datagrams, paced ${(bitrate / 1e6).toFixed(0)} Mbit/s`, ours: measurement(c.name, SIZE, r.ms, r.datagrams), anchorName: `raw dgram ${size} B`, anchor: measurement('raw', anchor.bytes, anchor.ms, anchor.datagrams) });

@@ -1,18 +1,27 @@
 // SocketReaderThread: the worker that reads a UDP socket into a shared ring must wake the main thread
 // for every datagram that arrives while the main thread sleeps, however the two threads interleave.
-// Loopback unicast only (127.0.0.1), port 0.
+// Loopback unicast only (127.0.0.1), port 0. Both ways the worker reads: recvmmsg through
+// @proto/udp-batch (where its binding is built, as in CI) and node:dgram.
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadBinding } from '@proto/udp-batch';
 import { SocketReaderThread } from '@proto/flute/node';
+
+const modes = [
+  { name: 'recvmmsg', batch: true },
+  { name: 'node:dgram', batch: false },
+] as const;
+const batchAvailable = loadBinding() !== undefined;
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
-async function pair(bufferBytes = 1 << 20): Promise<{ reader: SocketReaderThread; socket: Socket }> {
-  const reader = await SocketReaderThread.open({ address: '127.0.0.1:0' }, bufferBytes);
+async function pair(bufferBytes = 1 << 20, batch = true): Promise<{ reader: SocketReaderThread; socket: Socket }> {
+  const reader = await SocketReaderThread.open({ address: '127.0.0.1:0' }, bufferBytes, batch);
   open.push(reader);
+  expect(reader.batching).toBe(batch && batchAvailable);
   const socket = createSocket('udp4');
   open.push({ close: () => new Promise<void>((r) => socket.close(() => r())) });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
@@ -48,9 +57,9 @@ const spin = (us: number): void => {
   for (const until = performance.now() + us / 1000; performance.now() < until; );
 };
 
-describe('SocketReaderThread', () => {
+describe.each(modes)('SocketReaderThread ($name)', ({ batch }) => {
   it('delivers a single datagram that comes after an idle period', async () => {
-    const { reader, socket } = await pair();
+    const { reader, socket } = await pair(1 << 20, batch);
     const { next, got } = collect(reader);
     for (let round = 0; round < 3; round++) {
       // Long enough for the main thread to be asleep on the ring's signal word.
@@ -67,7 +76,7 @@ describe('SocketReaderThread', () => {
     // main thread's drain), followed by a busy wait of varying length, so that its arrival in the
     // worker sweeps across the main thread's path from "ring empty" to "asleep". A wake-up lost
     // anywhere on that path stalls delivery for good.
-    const { reader, socket } = await pair();
+    const { reader, socket } = await pair(1 << 20, batch);
     const got: Uint8Array[] = [];
     // Up to 50,000 round trips (a few seconds here), fewer if the machine is slow: the race is
     // caught by numbers (a lost wake-up showed within 50,000 rounds in about one run in three).
@@ -105,8 +114,28 @@ describe('SocketReaderThread', () => {
     expect(reader.backlog).toBe(0);
   }, 60_000);
 
+  it('gives each datagram its source address:port, as senders take turns', async () => {
+    const { reader, socket } = await pair(1 << 20, batch);
+    const other = createSocket('udp4');
+    open.push({ close: () => new Promise<void>((r) => other.close(() => r())) });
+    await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
+    const from: string[] = [];
+    reader.start({ datagram: (_, f) => from.push(f), error: (e) => { throw e; } });
+    const order = [socket, socket, other, socket, other, other];
+    for (const [i, s] of order.entries()) {
+      if (s === socket) s.send(new Uint8Array(10));
+      else s.send(new Uint8Array(10), reader.address.port, '127.0.0.1');
+      // One at a time, so that the two sockets' datagrams arrive in this order.
+      await within(5_000, new Promise<void>((r) => {
+        const check = (): void => (from.length > i ? r() : void setImmediate(check));
+        check();
+      }), `datagram ${i}`);
+    }
+    expect(from).toEqual(order.map((s) => `127.0.0.1:${s.address().port}`));
+  });
+
   it('wraps the ring many times, in order, nothing lost or left', async () => {
-    const { reader, socket } = await pair(1 << 16);
+    const { reader, socket } = await pair(1 << 16, batch);
     const { got } = collect(reader);
     const n = 2000;
     let sent = 0;

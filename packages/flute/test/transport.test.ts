@@ -20,7 +20,11 @@ import {
   resolveInterface,
   type CompletedObject,
 } from '@proto/flute/node';
+import { loadBinding } from '@proto/udp-batch';
 import { expectBytes, randomBytes } from './support/harness.js';
+
+/** Whether @proto/udp-batch's binding is built here (CI builds it; its own tests insist). */
+const batchAvailable = loadBinding() !== undefined;
 
 const tmp = mkdtempSync(join(tmpdir(), 'flute-transport-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -229,6 +233,8 @@ describe('FluteUdpSender → FluteUdpReceiver on loopback', () => {
       bitrate: 300e6,
       flute: { tsi: 12, fec: { encodingId: 6, repair: { percent: 20 } }, fdt: { carousel: { mode: 'delay', ms: 30 } } },
     });
+    expect(tx.batching).toBe(batchAvailable);
+    expect(rx.readerThread!.batching).toBe(batchAvailable);
     const contents = [3000, 200_000, 2_000_000].map((n, i) => randomBytes(n, 40 + i));
     const startAt = Date.now() + 200;
     contents.forEach((c, i) => tx.addObject({ source: c, contentLocation: `t${i}`, startAt, ...(i === 0 ? { fec: { repair: { symbols: 8 } } } : {}) }));
@@ -239,6 +245,23 @@ describe('FluteUdpSender → FluteUdpReceiver on loopback', () => {
     await tx.close();
     await rx.close();
   });
+
+  for (const batchSyscalls of [true, false]) {
+    it(`no-code, 6 MB through the reader thread, ${batchSyscalls ? 'sendmmsg/recvmmsg where built (the sender reuses its datagram memory)' : 'batchSyscalls false: node:dgram one datagram per call'}`, async () => {
+      const rx = await FluteUdpReceiver.open({ address: '239.255.42.16:0', interface: '127.0.0.1', thread: true, batchSyscalls });
+      const tx = await FluteUdpSender.open({ destination: rx.address, interface: '127.0.0.1', bitrate: 200e6, batchSyscalls, flute: { tsi: 14, fec: { encodingId: 0 } } });
+      expect(tx.batching).toBe(batchSyscalls && batchAvailable);
+      expect(rx.readerThread!.batching).toBe(batchSyscalls && batchAvailable);
+      const data = randomBytes(6_000_000, 77);
+      // No-code cannot repair a lost datagram: a few transfers, should the kernel drop one on a loaded machine.
+      tx.addObject({ source: data, contentLocation: 'big.bin', maxTransfers: 3 });
+      const [o] = await within(30_000, collect(rx, 1), 'no-code object');
+      expectBytes(o!.data, data);
+      expect(tx.stats.errors + rx.stats.errors).toBe(0);
+      await tx.close();
+      await rx.close();
+    });
+  }
 
   it('reader thread: a stalled main thread costs ring space, then datagrams, each counted', async () => {
     const rx = await FluteUdpReceiver.open({ address: '127.0.0.1:0', thread: { bufferBytes: 64 << 10 } });

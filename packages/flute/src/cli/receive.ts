@@ -29,6 +29,8 @@ Source:
       --ring SIZE            a thread reads the socket into a ring of SIZE (64MiB), so that
                              decoding and writing never make the socket overflow
       --no-thread            read the socket on the main thread
+                             (the thread reads up to 64 datagrams per recvmmsg where
+                             @proto/udp-batch is built; PROTO_UDP_BATCH=0 turns that off)
 Output:
   -o, --out DIR              folder for the files (created if missing)
       --json                 one JSON event per line on stdout (the default when stderr is

@@ -25,6 +25,8 @@ Destination:
       --ttl N                multicast TTL / hop limit (1)
       --no-loopback          do not deliver to receivers on this host
   -b, --bitrate RATE         pacing, bits/s with k/M/G (30M); 0 or max: unpaced
+                             (each event-loop turn's datagrams go out in one sendmmsg where
+                             @proto/udp-batch is built; PROTO_UDP_BATCH=0 turns that off)
 Session:
       --tsi N                Transport Session Identifier (1)
       --profile P            rfc6726 (FLUTE v2, default), rfc3926 (v1), interop (GPAC/3GPP)

@@ -14,7 +14,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Endpoint } from './address.js';
-import { planReceive, type UdpReceiveOptions } from './udp.js';
+import type { Socket } from 'node:dgram';
+import { udpBatch } from './batch.js';
+import { openReceiveSocket, planReceive, type UdpReceiveOptions } from './udp.js';
 
 const WRITE = 0;
 const USED = 2;
@@ -23,6 +25,9 @@ const SIGNAL = 4;
 const WAITING = 5;
 const CLOSED = 6;
 const PUT = 7;
+/** Batch mode: datagrams per recvmmsg, and the longest one call waits for the first of them. */
+const BATCH = 64;
+const BATCH_WAIT_MS = 50;
 
 // The worker's code, plain CommonJS run with `eval` (no module to locate from sources or dist/).
 const WORKER = `
@@ -54,6 +59,80 @@ function put(type, bytes) {
   Atomics.add(ctl, ${USED}, need);
   return true;
 }
+// This thread's own CPU time (see thread-cpu.ts, which the main thread uses).
+function cpuMicros() {
+  const { readFileSync } = require('node:fs');
+  try {
+    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+    if (ns > 0) return ns / 1000;
+  } catch {}
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10000;
+  } catch {
+    return null;
+  }
+}
+function wake() {
+  // After records are in (USED raised): wake the main thread if it announced that it sleeps.
+  if (Atomics.compareExchange(ctl, ${WAITING}, 1, 0) === 1) {
+    Atomics.add(ctl, ${SIGNAL}, 1);
+    Atomics.notify(ctl, ${SIGNAL});
+  }
+}
+if (workerData.fd !== undefined) {
+  // Batch mode: the main thread opened the socket and stopped node:dgram reading it; this thread
+  // reads its fd with recvmmsg (@proto/udp-batch), up to ${BATCH} datagrams per system call, waiting
+  // at most ${BATCH_WAIT_MS} ms per call so that messages (close, cpu) are answered between calls.
+  const b = require(workerData.bindingPath);
+  const { constants } = require('node:os');
+  const fd = workerData.fd;
+  const slot = 65536;
+  const buf = new Uint8Array(${BATCH} * slot);
+  const meta = new Int32Array(${BATCH} * 2);
+  const labels = new Uint8Array(${BATCH} * b.labelBytes);
+  const state = new Uint8Array(b.stateBytes);
+  let stopped = false;
+  // The source of the datagrams being read, and whether its label record is in the ring yet (a
+  // label that finds the ring full is put before the next datagram instead).
+  let label = new Uint8Array(0);
+  let labelPut = true;
+  const loop = () => {
+    let pause = 0;
+    for (let k = 0; k < 64 && !stopped; k++) {
+      const n = b.recvBatch(fd, buf, slot, ${BATCH}, meta, labels, state, k === 0 ? ${BATCH_WAIT_MS} : 0);
+      if (n < 0) {
+        const code = Object.keys(constants.errno).find((name) => constants.errno[name] === -n);
+        parentPort.postMessage({ type: 'error', message: 'recvmmsg failed: ' + (code ?? 'errno ' + -n), code });
+        pause = 100;
+        break;
+      }
+      for (let i = 0; i < n; i++) {
+        const l = meta[2 * i + 1];
+        if (l > 0) {
+          label = labels.slice(i * b.labelBytes, i * b.labelBytes + l);
+          labelPut = false;
+        }
+        const length = meta[2 * i];
+        if (length >= 0 && (labelPut || (labelPut = put(2, label))) && put(1, buf.subarray(i * slot, i * slot + length))) Atomics.add(ctl, ${PUT}, 1);
+        else Atomics.add(ctl, ${OVERFLOW}, 1);
+      }
+      if (n === 0) break;
+      wake();
+    }
+    if (stopped) return;
+    if (pause > 0) setTimeout(loop, pause);
+    else setImmediate(loop);
+  };
+  parentPort.postMessage({ type: 'ready', port: workerData.port, receiveBufferSize: workerData.receiveBufferSize });
+  parentPort.on('message', (m) => {
+    if (m === 'close') {
+      stopped = true;
+      parentPort.postMessage({ type: 'closed' });
+    } else if (m === 'cpu') parentPort.postMessage({ type: 'cpu', micros: cpuMicros() });
+  });
+  loop();
+} else {
 const socket = createSocket({ type: p.type, reuseAddr: p.reuseAddress, recvBufferSize: p.receiveBufferSize });
 socket.on('message', (msg, rinfo) => {
   if (rinfo.port !== lastPort || rinfo.address !== lastAddress) {
@@ -64,11 +143,7 @@ socket.on('message', (msg, rinfo) => {
   }
   if (put(1, msg)) Atomics.add(ctl, ${PUT}, 1);
   else Atomics.add(ctl, ${OVERFLOW}, 1);
-  // After the record is in (USED raised): wake the main thread if it announced that it sleeps.
-  if (Atomics.compareExchange(ctl, ${WAITING}, 1, 0) === 1) {
-    Atomics.add(ctl, ${SIGNAL}, 1);
-    Atomics.notify(ctl, ${SIGNAL});
-  }
+  wake();
 });
 socket.on('error', (e) => {
   if (!ready) { parentPort.postMessage({ type: 'fail', message: p.listenError + ': ' + e.message, code: e.code }); socket.close(); return; }
@@ -88,24 +163,11 @@ socket.bind(p.address.port, p.bindHost, () => {
   ready = true;
   parentPort.postMessage({ type: 'ready', port: socket.address().port, receiveBufferSize: socket.getRecvBufferSize() });
 });
-// This thread's own CPU time (see thread-cpu.ts, which the main thread uses).
-function cpuMicros() {
-  const { readFileSync } = require('node:fs');
-  try {
-    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
-    if (ns > 0) return ns / 1000;
-  } catch {}
-  try {
-    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10000;
-  } catch {
-    return null;
-  }
-}
 parentPort.on('message', (m) => {
   if (m === 'close') socket.close(() => parentPort.postMessage({ type: 'closed' }));
   else if (m === 'cpu') parentPort.postMessage({ type: 'cpu', micros: cpuMicros() });
 });
+}
 `;
 
 type FromWorker =
@@ -144,6 +206,8 @@ export class SocketReaderThread {
   /** SO_RCVBUF as the system set it. */
   readonly receiveBufferSize: number;
   readonly #worker: Worker;
+  /** Batch mode: the socket the worker reads (node:dgram no longer does), closed after the worker stops. */
+  readonly #socket: Socket | undefined;
   readonly #ctl: Int32Array;
   readonly #ring: Uint8Array;
   #cb: ReaderCallbacks | undefined;
@@ -154,7 +218,8 @@ export class SocketReaderThread {
   #scheduled = false;
   #closing: Promise<void> | undefined;
 
-  private constructor(worker: Worker, address: Endpoint, receiveBufferSize: number, ctl: Int32Array, ring: Uint8Array) {
+  private constructor(worker: Worker, address: Endpoint, receiveBufferSize: number, ctl: Int32Array, ring: Uint8Array, socket: Socket | undefined) {
+    this.#socket = socket;
     this.#worker = worker;
     this.address = address;
     this.receiveBufferSize = receiveBufferSize;
@@ -169,25 +234,49 @@ export class SocketReaderThread {
     this.#worker.on('message', (m: FromWorker) => {
       if (m.type === 'error') cb.error(errorOf(m));
     });
+    this.#socket?.on('error', (e) => cb.error(e));
     this.#drain();
   }
 
-  /** Binds and joins in a new worker; resolves once it receives (into the ring). @throws like openReceiveSocket. */
-  static async open(options: UdpReceiveOptions, bufferBytes: number): Promise<SocketReaderThread> {
+  /**
+   * Binds and joins, and starts the worker; resolves once it receives (into the ring). With `batch`
+   * (default true) and @proto/udp-batch available, the socket is opened here and the worker reads it
+   * with recvmmsg, many datagrams per system call; otherwise the worker opens a node:dgram socket of
+   * its own. @throws like openReceiveSocket.
+   */
+  static async open(options: UdpReceiveOptions, bufferBytes: number, batch = true): Promise<SocketReaderThread> {
     const plan = planReceive(options);
     if (!(Number.isInteger(bufferBytes) && bufferBytes >= 1 << 16 && bufferBytes <= 2 ** 30)) throw new RangeError(`thread buffer must be 64 KiB..1 GiB, got ${bufferBytes}`);
     const control = new SharedArrayBuffer(8 * 4);
     const ring = new SharedArrayBuffer(bufferBytes & ~3);
-    const worker = new Worker(WORKER, { eval: true, workerData: { plan, control, ring } });
+    const mod = batch ? await udpBatch() : undefined;
+    let socket: Socket | undefined;
+    let workerData: Record<string, unknown> = { plan, control, ring };
+    if (mod !== undefined) {
+      const opened = await openReceiveSocket(options);
+      const fd = mod.takeReading(opened.socket);
+      if (fd === undefined) opened.socket.close();
+      else {
+        socket = opened.socket;
+        workerData = { control, ring, fd, bindingPath: mod.bindingPath, port: opened.address.port, receiveBufferSize: socket.getRecvBufferSize() };
+      }
+    }
+    const worker = new Worker(WORKER, { eval: true, workerData });
     const ready = await new Promise<FromWorker>((resolve) => {
       worker.once('message', resolve);
       worker.once('error', (e) => resolve({ type: 'fail', message: `socket thread: ${e.message}`, code: undefined }));
     });
     if (ready.type !== 'ready') {
       await worker.terminate();
+      socket?.close();
       throw ready.type === 'fail' || ready.type === 'error' ? errorOf(ready) : new Error('socket thread closed before it started');
     }
-    return new SocketReaderThread(worker, { ...plan.address, port: ready.port }, ready.receiveBufferSize, new Int32Array(control), new Uint8Array(ring));
+    return new SocketReaderThread(worker, { ...plan.address, port: ready.port }, ready.receiveBufferSize, new Int32Array(control), new Uint8Array(ring), socket);
+  }
+
+  /** Whether the worker reads with recvmmsg (@proto/udp-batch) rather than node:dgram. */
+  get batching(): boolean {
+    return this.#socket !== undefined;
   }
 
   /**
@@ -304,6 +393,8 @@ export class SocketReaderThread {
       this.#worker.postMessage('close');
       await closed;
       await this.#worker.terminate();
+      // Only now that nothing reads its fd any more.
+      if (this.#socket !== undefined) await new Promise<void>((resolve) => this.#socket!.close(() => resolve()));
     })();
     return this.#closing;
   }

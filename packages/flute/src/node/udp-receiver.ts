@@ -31,6 +31,12 @@ export interface FluteUdpReceiverOptions extends UdpReceiveOptions {
    * a busy main thread does not lose datagrams (see SocketReaderThread). Default false.
    */
   readonly thread?: boolean | { readonly bufferBytes?: number };
+  /**
+   * In thread mode, read with recvmmsg(2), up to 64 datagrams per system call, when the optional
+   * @proto/udp-batch binding is available (Linux; `PROTO_UDP_BATCH=0` turns it off for the process).
+   * Default true. See `readerThread.batching`.
+   */
+  readonly batchSyscalls?: boolean;
 }
 
 /** Counters of a {@link FluteUdpReceiver} (the engine's are in `engine.stats`). */
@@ -121,7 +127,7 @@ export class FluteUdpReceiver extends BridgedEmitter<UdpReceiverEvents, FluteRec
     const engine = options.flute instanceof FluteReceiver ? options.flute : new FluteReceiver({ md5: nodeMd5(), ...options.flute });
     if (options.thread !== undefined && options.thread !== false) {
       const bufferBytes = (options.thread === true ? undefined : options.thread.bufferBytes) ?? 64 << 20;
-      const reader = await SocketReaderThread.open(options, bufferBytes);
+      const reader = await SocketReaderThread.open(options, bufferBytes, options.batchSyscalls ?? true);
       const rx = new FluteUdpReceiver({ reader }, reader.address, engine, options);
       // The engine copies what it keeps of a datagram: it may be a view into the ring.
       reader.start({ datagram: (d, from) => rx.#deliver(d, from), error: rx.#onError, borrow: true });

@@ -3,13 +3,17 @@
  * FluteUdpSender: drives a FluteSender onto a UDP socket. The engine is polled whenever its
  * `nextDeadline()` says, datagrams leave through a token bucket at the configured bitrate, and up to
  * `batch` of them go out per event-loop turn (no callback per send, the socket is connected so no
- * address lookup per send) so that loopback rates above 1 Gbit/s are reachable. When the kernel
- * queue backs up, sending pauses until it drains.
+ * address lookup per send) so that loopback rates above 1 Gbit/s are reachable. With the optional
+ * @proto/udp-batch binding they go out with sendmmsg(2), a turn's datagrams in one system call;
+ * without it, through node:dgram one by one. When the kernel queue backs up, sending pauses until it
+ * drains.
  */
 import type { Socket } from 'node:dgram';
+import type { BatchSender } from '@proto/udp-batch';
 import { FluteSender, type FluteSenderEvents } from '../sender/sender.js';
 import type { FluteSenderOptions, ObjectOptions } from '../sender/options.js';
 import type { Endpoint } from './address.js';
+import { udpBatch } from './batch.js';
 import { BridgedEmitter } from './bridge.js';
 import { TokenBucket } from './pacer.js';
 import { openSendSocket, type UdpSendOptions } from './udp.js';
@@ -24,6 +28,11 @@ export interface FluteUdpSenderOptions extends UdpSendOptions {
   readonly burst?: number;
   /** Most datagrams sent per event-loop turn (default 256). */
   readonly batch?: number;
+  /**
+   * Send each turn's datagrams with sendmmsg(2) when the optional @proto/udp-batch binding is
+   * available (Linux; `PROTO_UDP_BATCH=0` turns it off for the process). Default true. See `batching`.
+   */
+  readonly batchSyscalls?: boolean;
   /**
    * Sees every datagram before it is sent; returning false drops it (counted in `stats.filtered`).
    * For loss injection and captures.
@@ -70,6 +79,9 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
   readonly stats: UdpSenderStats = { datagrams: 0, bytes: 0, filtered: 0, errors: 0, stalls: 0 };
   readonly #socket: Socket;
   readonly #batch: number;
+  /** sendmmsg, and the datagrams taken from the engine that it has not sent yet. */
+  readonly #batcher: BatchSender | undefined;
+  #queue: Uint8Array[] = [];
   readonly #filter: ((datagram: Uint8Array) => boolean) | undefined;
   readonly #closePackets: number;
   #closePacket: Uint8Array | undefined;
@@ -80,9 +92,10 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
   #closeDone: (() => void) | undefined;
   #socketClosed = false;
 
-  private constructor(socket: Socket, destination: Endpoint, engine: FluteSender, options: FluteUdpSenderOptions) {
+  private constructor(socket: Socket, destination: Endpoint, engine: FluteSender, options: FluteUdpSenderOptions, batcher: BatchSender | undefined) {
     super(engine, ['error', 'close']);
     this.#socket = socket;
+    this.#batcher = batcher;
     this.destination = destination;
     this.engine = engine;
     this.bucket = new TokenBucket({ bitrate: options.bitrate ?? 30e6, ...(options.burst === undefined ? {} : { burst: options.burst }) });
@@ -102,10 +115,11 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
   static async open(options: FluteUdpSenderOptions): Promise<FluteUdpSender> {
     const engine = options.flute instanceof FluteSender ? options.flute : new FluteSender(options.flute);
     if (options.bitrate !== undefined && !(options.bitrate > 0)) throw new RangeError(`bitrate must be > 0, got ${options.bitrate}`);
+    const mod = (options.batchSyscalls ?? true) ? await udpBatch() : undefined;
     const { socket, destination } = await openSendSocket(options);
     let sender: FluteUdpSender;
     try {
-      sender = new FluteUdpSender(socket, destination, engine, options);
+      sender = new FluteUdpSender(socket, destination, engine, options, mod?.BatchSender.of(socket));
     } catch (e) {
       socket.close();
       throw e;
@@ -148,13 +162,26 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#socketClosed) return;
+    // Datagrams the kernel would not take last turn go first.
+    if (!this.#flush()) return this.#schedule(1);
+    this.#run();
+    // This turn's datagrams in one system call; if the kernel takes only some, retry soon.
+    if (!this.#flush() && this.#closePacket === undefined && this.#immediate === undefined && !this.#socketClosed) {
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#schedule(1);
+    }
+  };
+
+  #run(): void {
     const engine = this.engine;
     const socket = this.#socket;
+    const batched = this.#batcher !== undefined;
     for (let n = 0; ; n++) {
       const t = performance.now();
       if (!this.bucket.ready(t)) return this.#schedule(this.bucket.delay(t));
       if (n >= this.#batch) return this.#schedule(0);
-      if ((n & 31) === 0 && socket.getSendQueueCount() > MAX_QUEUE) {
+      if (!batched && (n & 31) === 0 && socket.getSendQueueCount() > MAX_QUEUE) {
         this.stats.stalls++;
         return this.#schedule(1);
       }
@@ -175,12 +202,16 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
         return this.#finishClose(this.#closePackets - 1);
       }
     }
-  };
+  }
 
   #send(datagram: Uint8Array): void {
     if (this.#socketClosed) return;
     if (this.#filter !== undefined && !this.#filter(datagram)) {
       this.stats.filtered++;
+      return;
+    }
+    if (this.#batcher !== undefined) {
+      this.#queue.push(datagram);
       return;
     }
     try {
@@ -193,6 +224,47 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
     }
     this.stats.datagrams++;
     this.stats.bytes += datagram.length;
+  }
+
+  /**
+   * Batch mode: hands the queued datagrams to the kernel; false when it would not take them all (its
+   * buffer is full; the rest stay queued). A datagram the kernel refuses for another reason is
+   * reported and dropped, and the ones after it still go.
+   */
+  #flush(): boolean {
+    const queue = this.#queue;
+    if (this.#batcher === undefined || queue.length === 0) return true;
+    let at = 0;
+    while (at < queue.length) {
+      let n: number;
+      try {
+        n = this.#batcher.send(queue, at);
+      } catch (e) {
+        this.stats.errors++;
+        at++;
+        this.emit('error', { error: e instanceof Error ? e : new Error(String(e)) });
+        continue;
+      }
+      for (let i = at; i < at + n; i++) {
+        this.stats.bytes += queue[i]!.length;
+        // The kernel has copied it: its memory can serve again, unless a filter may have kept it.
+        if (this.#filter === undefined && queue[i] !== this.#closePacket) this.engine.release(queue[i]!);
+      }
+      this.stats.datagrams += n;
+      at += n;
+      if (at < queue.length) {
+        this.stats.stalls++;
+        queue.splice(0, at);
+        return false;
+      }
+    }
+    queue.length = 0;
+    return true;
+  }
+
+  /** Whether datagrams go out with sendmmsg (@proto/udp-batch) rather than one node:dgram send each. */
+  get batching(): boolean {
+    return this.#batcher !== undefined;
   }
 
   #resolveIdle(): void {
@@ -243,6 +315,7 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
   #finishClose(repeats: number): void {
     this.#stopTimers();
     if (repeats > 0 && this.#closePacket !== undefined) {
+      this.#flush();
       this.#timer = setTimeout(() => {
         this.#send(this.#closePacket!);
         this.#finishClose(repeats - 1);
@@ -252,7 +325,7 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
     // Let the kernel take what is queued, then close.
     const drain = (): void => {
       if (this.#socketClosed) return;
-      if (this.#socket.getSendQueueCount() > 0) {
+      if (!this.#flush() || this.#socket.getSendQueueCount() > 0) {
         this.#timer = setTimeout(drain, 1);
         return;
       }

@@ -797,6 +797,16 @@ export class FluteSender extends Emitter<FluteSenderEvents> {
     return now >= this.#fdtNextAt && this.#announcing(now);
   }
 
+  /**
+   * Gives back a datagram from {@link poll} once nothing needs its bytes any more (the socket has
+   * taken them and nobody keeps the array), so that its memory is reused instead of collected.
+   * Optional: a datagram never given back stays valid for as long as it is held. Give each datagram
+   * back at most once, and do not read it afterwards.
+   */
+  release(datagram: Uint8Array): void {
+    this.#slab.release(datagram);
+  }
+
   /** The next datagram to send at `now`, or undefined when nothing is due (see nextDeadline). */
   poll(now: number): Uint8Array | undefined {
     this.#lastNow = now;
