@@ -62,6 +62,12 @@ export interface SinkResult {
 export interface ObjectSink {
   /** The next `chunk.length` bytes of content (called in content order, never after complete/abort). */
   write(chunk: Uint8Array): void | Promise<void>;
+  /**
+   * false: the sink holds no reference to a chunk once the promise its `write` returned has settled
+   * (or once `write` returned, when it returned none), so the receiver may decode later blocks into
+   * the chunk's memory. Default true: the receiver assumes chunks are kept (e.g. MemoryWriter's).
+   */
+  readonly keepsChunks?: boolean;
   /** All content was written and verified: make it visible. Called at most once, never after abort. */
   complete(): SinkResult | void | Promise<SinkResult | void>;
   /** Delivery failed (`reason`): discard what was written. Called at most once, never after complete. */

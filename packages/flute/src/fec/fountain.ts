@@ -228,10 +228,10 @@ class FountainScheme implements FecScheme {
     };
   }
 
-  createDecoder(oti: Oti, sbn: number): BlockDecoder {
+  createDecoder(oti: Oti, sbn: number, allocate?: (length: number) => Uint8Array): BlockDecoder {
     const layout = this.layout(oti);
     const K = layout.sourceSymbols(sbn);
-    const block = new Uint8Array(layout.byteLength(sbn));
+    const block = allocate === undefined ? new Uint8Array(layout.byteLength(sbn)) : allocate(layout.byteLength(sbn));
     const { T, ypo, sink: output } = this.#view(oti, block, K);
     const dec = this.code.decoder(K, T, output);
     const maxEsi = this.code.maxEsi;

@@ -54,10 +54,10 @@ export class NoCodeScheme implements FecScheme {
     };
   }
 
-  createDecoder(oti: Oti, sbn: number): BlockDecoder {
+  createDecoder(oti: Oti, sbn: number, allocate?: (length: number) => Uint8Array): BlockDecoder {
     const layout = this.layout(oti);
     const k = layout.sourceSymbols(sbn);
-    const asm = new SourceAssembler(k, oti.symbolLength, layout.byteLength(sbn));
+    const asm = new SourceAssembler(k, oti.symbolLength, layout.byteLength(sbn), allocate);
     return {
       push(esi, symbol) {
         if (esi >= k) throw new MalformedError('ESI', `no-code block ${sbn} has ${k} source symbols`, esi);

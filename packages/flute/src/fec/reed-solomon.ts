@@ -159,13 +159,13 @@ export class ReedSolomonScheme implements FecScheme {
     };
   }
 
-  createDecoder(oti: Oti, sbn: number): BlockDecoder {
+  createDecoder(oti: Oti, sbn: number, allocate?: (length: number) => Uint8Array): BlockDecoder {
     const layout = this.layout(oti);
     const k = layout.sourceSymbols(sbn);
     const T = oti.symbolLength;
     const m = oti.m === 0 ? 8 : oti.m;
     const maxEsi = this.maxEsi(oti);
-    const asm = new SourceAssembler(k, T, layout.byteLength(sbn));
+    const asm = new SourceAssembler(k, T, layout.byteLength(sbn), allocate);
     const repairs = new Map<number, Uint8Array>();
     let done = false;
     let sourceReceived = 0;

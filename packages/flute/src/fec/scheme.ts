@@ -174,7 +174,11 @@ export interface FecScheme {
   /** Largest ESI a receiver accepts for a block of k source symbols. */
   maxEsi(oti: Oti, k: number): number;
   createEncoder(oti: Oti, sbn: number, block: Uint8Array): BlockEncoder;
-  createDecoder(oti: Oti, sbn: number): BlockDecoder;
+  /**
+   * A decoder for block `sbn`. `allocate`, when given, supplies the memory the block is decoded into
+   * (zero-filled, exactly the length asked); schemes that decode into a block of their own use it.
+   */
+  createDecoder(oti: Oti, sbn: number, allocate?: (length: number) => Uint8Array): BlockDecoder;
 }
 
 /** Repair symbols for a block of k source symbols. */
@@ -205,8 +209,9 @@ export class SourceAssembler {
     readonly k: number,
     readonly symbolLength: number,
     byteLength: number,
+    allocate?: (length: number) => Uint8Array,
   ) {
-    this.block = new Uint8Array(byteLength);
+    this.block = allocate === undefined ? new Uint8Array(byteLength) : allocate(byteLength);
     this.#have = new Uint8Array(k);
   }
 

@@ -101,6 +101,8 @@ export class FileWriter implements ObjectWriter {
       if (temp !== undefined) await unlink(temp).catch(() => {});
     };
     return {
+      // Each write has copied its chunk into the file once its promise settles.
+      keepsChunks: false,
       write(chunk: Uint8Array): Promise<void> {
         return step(async () => {
           let o = 0;

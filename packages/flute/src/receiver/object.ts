@@ -8,6 +8,7 @@ import { createContentDecoder, encodingFromLabel, type ContentDecoder, type Cont
 import type { BlockDecoder, BlockLayout, FecScheme, Oti } from '../fec/scheme.js';
 import type { IncrementalHash, Md5Hasher } from '../md5.js';
 import type { ObjectMeta, ObjectSink, SinkResult } from '../writer.js';
+import type { BlockPool } from './block-pool.js';
 import type { FailReason } from './options.js';
 
 /** Callbacks from an object to its receiver. */
@@ -25,6 +26,8 @@ export interface ObjectHost {
   readonly maxContentBytes: number;
   readonly verifyMd5: boolean;
   readonly md5: Md5Hasher;
+  /** Where blocks are decoded into, and given back to once a sink that keeps no chunks wrote them. */
+  readonly blocks: BlockPool | undefined;
 }
 
 export type ObjectState = 'receiving' | 'finishing' | 'done' | 'failed';
@@ -125,7 +128,7 @@ export class ObjectReception {
       const need = L.byteLength(sbn) + DECODER_OVERHEAD;
       if (!this.host.memory(need, this)) return 'redundant';
       this.memory += need;
-      dec = this.scheme.createDecoder(this.oti, sbn);
+      dec = this.scheme.createDecoder(this.oti, sbn, this.host.blocks?.take);
       this.#decoders.set(sbn, dec);
       const extra = dec.memory + DECODER_OVERHEAD - need;
       if (extra !== 0) {
@@ -208,6 +211,15 @@ export class ObjectReception {
       throw e;
     }
     if (r instanceof Promise) this.#track(r, chunk.length);
+    // A decoded block that went to the sink as it is (no content decoding) can serve again once the
+    // sink is done with it, if the sink keeps no chunks.
+    const pool = this.host.blocks;
+    if (pool !== undefined && this.#sink!.keepsChunks === false && pool.owns(chunk)) {
+      if (r instanceof Promise) {
+        const back = (): void => pool.give(chunk);
+        r.then(back, back);
+      } else pool.give(chunk);
+    }
   }
 
   #track(p: Promise<unknown>, bytes: number): void {

@@ -69,6 +69,12 @@ export interface FluteReceiverOptions {
   readonly verifyMd5?: boolean;
   /** The MD5 used for that check (default {@link tsMd5}, browser-safe; `nodeMd5()` in Node is faster). */
   readonly md5?: Md5Hasher;
+  /**
+   * Memory of written blocks kept to decode later blocks into, for sinks that let go of what they
+   * wrote (`ObjectSink.keepsChunks === false`, as FileWriter's): far fewer garbage collections at
+   * high rates. Spare blocks beyond this are left to the garbage collector. Default 16 MiB; 0: off.
+   */
+  readonly reuseBlockBytes?: number;
   readonly limits?: Partial<ReceiverLimits>;
 }
 

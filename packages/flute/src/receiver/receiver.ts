@@ -13,6 +13,7 @@ import { toHex, tsMd5 } from '../md5.js';
 import type { BlockDecoder, FecScheme, Oti } from '../fec/scheme.js';
 import { otiFromFdt, otiFromFti, sameOti } from '../oti.js';
 import { MemoryWriter, type ObjectCacheControl, type ObjectMeta, type ObjectSink, type ObjectWriter, type SinkResult } from '../writer.js';
+import { BlockPool } from './block-pool.js';
 import { DECODER_OVERHEAD, ObjectReception, type ObjectHost } from './object.js';
 import { DEFAULT_RECEIVER_LIMITS, type DropReason, type FailReason, type FluteReceiverOptions, type ReceiverLimits } from './options.js';
 
@@ -143,6 +144,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
   readonly limits: ReceiverLimits;
   readonly #o: FluteReceiverOptions;
   readonly #writer: ObjectWriter;
+  readonly #blocks: BlockPool | undefined;
   readonly #fec: FecRegistry;
   readonly #alc: AlcOptions;
   readonly #sessions = new Map<string, Session>();
@@ -164,6 +166,9 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
     this.limits = { ...DEFAULT_RECEIVER_LIMITS, ...options.limits };
     for (const [k, v] of Object.entries(this.limits)) if (!(typeof v === 'number' && v >= 0)) throw new RangeError(`limits.${k} must be a non-negative number, got ${String(v)}`);
     this.#writer = options.writer ?? new MemoryWriter({ maxObjectBytes: Math.min(this.limits.maxContentBytes, 2 ** 31) });
+    const reuse = options.reuseBlockBytes ?? 16 << 20;
+    if (!(Number.isSafeInteger(reuse) && reuse >= 0)) throw new RangeError(`reuseBlockBytes must be a non-negative integer, got ${reuse}`);
+    this.#blocks = reuse > 0 ? new BlockPool(reuse) : undefined;
     this.#fec = new FecRegistry({ rsMatrix: options.rsMatrix ?? 'rfc5510', schemes: options.schemes ?? [], raptorYpoLastBlock: options.raptorYpoLastBlock ?? false });
     this.#alc = {
       ...(options.codepointToFecId === undefined ? {} : { codepointToFecId: options.codepointToFecId }),
@@ -650,6 +655,7 @@ export class FluteReceiver extends Emitter<FluteReceiverEvents> {
       maxContentBytes: this.limits.maxContentBytes,
       verifyMd5: this.#o.verifyMd5 ?? true,
       md5: this.#o.md5 ?? tsMd5,
+      blocks: this.#blocks,
     };
   }
 

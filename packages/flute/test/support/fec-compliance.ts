@@ -136,6 +136,33 @@ export function fecCompliance(c: ComplianceCase): void {
       }
     });
 
+    it('decodes into the memory the receiver supplies (allocate), the way it would into its own', () => {
+      // The receiver's BlockPool hands out reused blocks, zero-filled as a fresh array would be.
+      for (const data of objects) {
+        const oti = c.scheme.createOti(data.length, c.params);
+        for (const { sbn, block, k } of blocksOf(c.scheme, oti, data)) {
+          const syms = symbolsOf(c.scheme, oti, sbn, block, c.params);
+          const given: Uint8Array[] = [];
+          const dec = c.scheme.createDecoder(oti, sbn, (length) => {
+            const b = new Uint8Array(length);
+            given.push(b);
+            return b;
+          });
+          const fed = [...syms.filter((s) => s.esi >= k), ...syms.filter((s) => s.esi < k)].slice(0, Math.max(k + c.overhead, Math.min(syms.length, k + 2)));
+          let done = false;
+          for (const s of fed) if ((done = dec.push(s.esi, s.data) || done)) break;
+          expect(done).toBe(true);
+          expect(dec.result()).toEqual(block);
+          // At most one block asked for, exactly its length, and that is the result (no copy elsewhere).
+          expect(given.length).toBeLessThanOrEqual(1);
+          if (given.length === 1) {
+            expect(given[0]!.length).toBe(block.length);
+            expect(dec.result()).toBe(given[0]);
+          }
+        }
+      }
+    });
+
     it('does not complete with fewer than k symbols', () => {
       const data = objects[objects.length - 1]!;
       const oti = c.scheme.createOti(data.length, c.params);
