@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FluteReceiver, FluteSender, type ObjectMeta, type ObjectSink, type ObjectWriter } from '@proto/flute';
 import { BlockPool } from '../src/receiver/block-pool.js';
-import { randomBytes } from './support/harness.js';
+import { expectBytes, randomBytes } from './support/harness.js';
 
 describe('BlockPool', () => {
   it('hands out zero-filled blocks, takes back only its own and only once, reuses by length', () => {
@@ -115,7 +115,7 @@ describe('the receiver reuses written blocks', () => {
     it(`FEC ${encodingId}, writes finishing ${later ? 'later' : 'at once'}: a sink that keeps no chunks gets reused memory, and every byte right`, async () => {
       const writer = copyingWriter(false, later);
       const { data } = await deliver(writer, encodingId);
-      expect(concat(writer.contents.get('pooled.bin')!)).toEqual(data);
+      expectBytes(concat(writer.contents.get('pooled.bin')!), data);
       // 20 blocks of 20 KB: later blocks were decoded into the memory of earlier ones.
       expect(new Set(writer.seen).size).toBeLessThan(writer.seen.length);
     });
@@ -124,14 +124,14 @@ describe('the receiver reuses written blocks', () => {
   it('a sink that keeps its chunks (the default) never sees memory reused', async () => {
     const writer = copyingWriter(undefined, true);
     const { data } = await deliver(writer, 0);
-    expect(concat(writer.contents.get('pooled.bin')!)).toEqual(data);
+    expectBytes(concat(writer.contents.get('pooled.bin')!), data);
     expect(new Set(writer.seen).size).toBe(writer.seen.length);
   });
 
   it('content-decoded chunks are not the blocks: gzip content arrives right through a sink that keeps no chunks', async () => {
     const writer = copyingWriter(false, true);
     const { data } = await deliver(writer, 0, 'gzip');
-    expect(concat(writer.contents.get('pooled.bin')!)).toEqual(data);
+    expectBytes(concat(writer.contents.get('pooled.bin')!), data);
   });
 
   it('reuseBlockBytes: 0 turns reuse off; a bad value is refused', async () => {
@@ -152,7 +152,7 @@ describe('the receiver reuses written blocks', () => {
       if (n % 20 === 0) await new Promise((r) => setTimeout(r, 2));
     }
     await new Promise((r) => setTimeout(r, 20));
-    expect(concat(writer.contents.get('off.bin')!)).toEqual(data);
+    expectBytes(concat(writer.contents.get('off.bin')!), data);
     expect(new Set(writer.seen).size).toBe(writer.seen.length);
   });
 });
