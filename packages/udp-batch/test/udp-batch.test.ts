@@ -59,6 +59,20 @@ test('the binding is built where CI runs', () => {
   if (process.platform === 'linux' && !inCi && !available) console.warn(`@proto/udp-batch tests skipped: ${unavailableReason()}`);
 });
 
+test('PROTO_UDP_BATCH=0 turns the binding off: of() returns undefined and the reason says so', async () => {
+  const s = await bound('udp4', '127.0.0.1');
+  process.env['PROTO_UDP_BATCH'] = '0';
+  try {
+    expect(loadBinding()).toBeUndefined();
+    expect(unavailableReason()).toMatch(/PROTO_UDP_BATCH=0/);
+    expect(BatchSender.of(s)).toBeUndefined();
+    expect(BatchReceiver.of(s)).toBeUndefined();
+  } finally {
+    delete process.env['PROTO_UDP_BATCH'];
+  }
+  expect(loadBinding() !== undefined).toBe(available);
+});
+
 describe.runIf(available || inCi)('sendmmsg and recvmmsg on node:dgram sockets', () => {
   test('IPv4 unicast: 1,000 datagrams of every size arrive whole, in order, from the sender', async () => {
     const rxSocket = await bound('udp4', '127.0.0.1');
