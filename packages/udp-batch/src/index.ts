@@ -60,9 +60,9 @@ export class UdpBatchError extends Error {
   override readonly name = 'UdpBatchError';
   readonly errno: number;
   readonly code: string;
-  constructor(syscall: 'sendmmsg' | 'recvmmsg', errno: number) {
+  constructor(syscall: 'sendmmsg' | 'recvmmsg', errno: number, detail?: string) {
     const code = errnoNames.get(errno) ?? `errno ${errno}`;
-    super(`${syscall} failed: ${code}`);
+    super(`${syscall} failed: ${code}${detail === undefined ? '' : ` (${detail})`}`);
     this.errno = errno;
     this.code = code;
   }
@@ -75,15 +75,32 @@ interface UdpHandle {
   recvStop?(): number;
 }
 
+/** node:dgram's per-socket state: `handle` is the libuv handle, null once the socket is closed. */
+interface SocketState {
+  readonly handle?: UdpHandle | null;
+}
+
 /**
- * The libuv handle inside a node:dgram socket. Node keeps it under a symbol (its public `_handle`
- * getter is deprecated, DEP0112); undefined if a Node version keeps it elsewhere.
+ * The state inside a node:dgram socket. Node keeps it under a symbol (its public `_handle` getter is
+ * deprecated, DEP0112); undefined if a Node version keeps it elsewhere.
  */
-function handleOf(socket: Socket): UdpHandle | undefined {
+function stateOf(socket: Socket): SocketState | undefined {
   const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
   if (key === undefined) return undefined;
-  const state = (socket as unknown as Record<symbol, { handle?: UdpHandle } | undefined>)[key];
-  return state?.handle ?? undefined;
+  const state = (socket as unknown as Record<symbol, SocketState | undefined>)[key];
+  return typeof state === 'object' && state !== null ? state : undefined;
+}
+
+function handleOf(socket: Socket): UdpHandle | undefined {
+  return stateOf(socket)?.handle ?? undefined;
+}
+
+/**
+ * Throws when the socket behind `fd` was closed: its fd number may already belong to something else,
+ * so no system call may use it any more.
+ */
+function checkOpen(state: SocketState, fd: number, syscall: 'sendmmsg' | 'recvmmsg'): void {
+  if (state.handle?.fd !== fd) throw new UdpBatchError(syscall, constants.errno.EBADF, 'the socket is closed');
 }
 
 /** The file descriptor of a bound node:dgram socket, or undefined (not bound, closed, or not found). */
@@ -112,17 +129,20 @@ export function takeReading(socket: Socket): number | undefined {
 export class BatchSender {
   readonly #binding: UdpBatchBinding;
   readonly #fd: number;
+  readonly #state: SocketState;
 
-  private constructor(binding: UdpBatchBinding, fd: number) {
+  private constructor(binding: UdpBatchBinding, fd: number, state: SocketState) {
     this.#binding = binding;
     this.#fd = fd;
+    this.#state = state;
   }
 
   /** A batch sender for `socket` (bound and connected), or undefined when the binding or the fd is not available. */
   static of(socket: Socket): BatchSender | undefined {
     const b = loadBinding();
     const fd = socketFd(socket);
-    return b === undefined || fd === undefined ? undefined : new BatchSender(b, fd);
+    const state = stateOf(socket);
+    return b === undefined || fd === undefined || state === undefined ? undefined : new BatchSender(b, fd, state);
   }
 
   /** Most datagrams one system call takes; {@link send} sends longer runs in several calls. */
@@ -135,8 +155,10 @@ export class BatchSender {
    * than `count` when its buffer filled up (try the rest later), 0 when it was full already.
    * @throws UdpBatchError when the first datagram not sent failed for another reason (e.g.
    *   ENETUNREACH, EMSGSIZE); the datagrams before it were sent, and the caller can skip it and go on.
+   *   EBADF once the socket is closed.
    */
   send(datagrams: readonly Uint8Array[], start = 0, count = datagrams.length - start): number {
+    checkOpen(this.#state, this.#fd, 'sendmmsg');
     let done = 0;
     while (done < count) {
       const r = this.#binding.sendBatch(this.#fd, datagrams, start + done, count - done);
@@ -168,6 +190,7 @@ export interface BatchReceiverOptions {
 export class BatchReceiver {
   readonly #binding: UdpBatchBinding;
   readonly #fd: number;
+  readonly #socketState: SocketState;
   readonly #batch: number;
   readonly #slot: number;
   readonly #buffer: Uint8Array;
@@ -179,9 +202,10 @@ export class BatchReceiver {
   #sources: string[] = [];
   #from = '';
 
-  private constructor(binding: UdpBatchBinding, fd: number, batch: number, slot: number) {
+  private constructor(binding: UdpBatchBinding, fd: number, state: SocketState, batch: number, slot: number) {
     this.#binding = binding;
     this.#fd = fd;
+    this.#socketState = state;
     this.#batch = batch;
     this.#slot = slot;
     this.#buffer = new Uint8Array(batch * slot);
@@ -201,17 +225,19 @@ export class BatchReceiver {
     const slot = options.slot ?? 65536;
     if (!(Number.isInteger(batch) && batch >= 1 && batch <= (b?.maxBatch ?? 256))) throw new RangeError(`batch must be 1..${b?.maxBatch ?? 256}, got ${batch}`);
     if (!(Number.isInteger(slot) && slot >= 1 && slot <= 65536)) throw new RangeError(`slot must be 1..65536, got ${slot}`);
-    if (b === undefined) return undefined;
+    const state = stateOf(socket);
+    if (b === undefined || state === undefined) return undefined;
     const fd = takeReading(socket);
-    return fd === undefined ? undefined : new BatchReceiver(b, fd, batch, slot);
+    return fd === undefined ? undefined : new BatchReceiver(b, fd, state, batch, slot);
   }
 
   /**
    * Reads what is waiting, up to the batch size, waiting up to `timeoutMs` for the first datagram
    * (0: not at all; a wait blocks the thread). Returns how many datagrams were read.
-   * @throws UdpBatchError when the socket fails (not for "nothing waiting").
+   * @throws UdpBatchError when the socket fails (not for "nothing waiting"); EBADF once it is closed.
    */
   receive(timeoutMs = 0): number {
+    checkOpen(this.#socketState, this.#fd, 'recvmmsg');
     const n = this.#binding.recvBatch(this.#fd, this.#buffer, this.#slot, this.#batch, this.#meta, this.#labels, this.#state, Math.max(0, Math.floor(timeoutMs)));
     if (n < 0) {
       this.#count = 0;

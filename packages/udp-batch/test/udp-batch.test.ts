@@ -187,6 +187,31 @@ describe.runIf(available || inCi)('sendmmsg and recvmmsg on node:dgram sockets',
     expect(() => rx.datagram(0)).toThrow(RangeError);
   });
 
+  test('after the socket is closed, no system call touches its old fd: EBADF', async () => {
+    const rxSocket = await bound('udp4', '127.0.0.1');
+    const txSocket = await connected('udp4', '127.0.0.1', rxSocket);
+    const tx = BatchSender.of(txSocket)!;
+    const rx = BatchReceiver.of(rxSocket)!;
+    open.splice(0);
+    txSocket.close();
+    rxSocket.close();
+    // Another socket may get the same fd number now.
+    const other = await bound('udp4', '127.0.0.1');
+    for (const call of [() => tx.send([new Uint8Array(1)]), () => rx.receive(0)]) {
+      const e = (() => {
+        try {
+          call();
+        } catch (err) {
+          return err;
+        }
+        return undefined;
+      })();
+      expect(e).toBeInstanceOf(UdpBatchError);
+      expect((e as UdpBatchError).code).toBe('EBADF');
+    }
+    expect(socketFd(other)).toBeGreaterThanOrEqual(0);
+  });
+
   test('an unbound socket has no fd to batch on', () => {
     const s = createSocket('udp4');
     expect(socketFd(s)).toBeUndefined();

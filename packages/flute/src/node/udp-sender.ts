@@ -236,6 +236,11 @@ export class FluteUdpSender extends BridgedEmitter<UdpSenderEvents, FluteSenderE
     if (this.#batcher === undefined || queue.length === 0) return true;
     let at = 0;
     while (at < queue.length) {
+      // An error listener may have closed the socket: what is left goes nowhere.
+      if (this.#socketClosed) {
+        queue.length = 0;
+        return true;
+      }
       let n: number;
       try {
         n = this.#batcher.send(queue, at);
