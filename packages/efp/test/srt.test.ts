@@ -36,11 +36,15 @@ describe.skipIf(!runSrt)('EFP over SRT through srt-live-transmit', () => {
     requireSrt();
     const srtPort = await freeUdpPort();
     const count = 40;
+    // SRT live mode cannot recover a lost last packet (no later packet shows the gap, and the sender
+    // waits for a loss report: Haivision/srt#1722), so the sender goes on for a few frames after the
+    // ones checked; every checked frame still crosses the lossy path.
+    const extra = 5;
     const rx = runCli(['recv', '--srt', `127.0.0.1:${srtPort}`, '--latency', '1000', '--count', String(count), '--idle', '30']);
     await waitForStderr(rx, /listening on srt/);
     const relay = await UdpRelay.start({ listen: '127.0.0.1:0', target: { host: '127.0.0.1', port: srtPort }, loss: 0.05, seed: 2024 });
     const tx = runCli([
-      'send', '--srt', `127.0.0.1:${relay.address().port}`, '--latency', '1000', '--generate', String(count),
+      'send', '--srt', `127.0.0.1:${relay.address().port}`, '--latency', '1000', '--generate', String(count + extra),
       '--size-range', '1:120000', '--pattern', 'random', '--seed', '5', '--rate', '16M', '--content', 'h265', '--code', 'ANXB',
     ]);
     const [txCode, rxCode] = await Promise.all([tx.exit, rx.exit]);
@@ -49,8 +53,8 @@ describe.skipIf(!runSrt)('EFP over SRT through srt-live-transmit', () => {
     expect(rxCode, rx.stderr()).toBe(0);
     const sent = lines(tx.stdout());
     const got = lines(rx.stdout());
-    expect(sent.length).toBe(count);
-    expect(got).toEqual(sent); // same sfn, sizes, metadata and sha256, none broken, in order
+    expect(sent.length).toBe(count + extra);
+    expect(got).toEqual(sent.slice(0, count)); // same sfn, sizes, metadata and sha256, none broken, in order
     expect(relay.stats.dropped).toBeGreaterThan(0); // the path really lost packets
   });
 
