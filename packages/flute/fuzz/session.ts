@@ -4,7 +4,7 @@
 // every object completed with a Content-MD5 has content of that MD5, and the receiver still delivers
 // a clean session afterwards.
 import fc from 'fast-check';
-import { FluteReceiver, FluteSender, md5, toHex, xorshiftFill, type ContentEncoding, type FecOptions, type ObjectSink, type ObjectWriter, type ReceiverLimits } from '@proto/flute';
+import { FluteReceiver, FluteSender, MemoryWriter, md5, toHex, xorshiftFill, type ContentEncoding, type FecOptions, type ObjectSink, type ObjectWriter, type ReceiverLimits } from '@proto/flute';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -126,23 +126,11 @@ const LIMITS: Partial<ReceiverLimits> = { maxSessions: 4, maxObjectsPerSession: 
  * fails the MD5 checks below.
  */
 function copyingWriter(): ObjectWriter {
+  const memory = new MemoryWriter();
   return {
-    open(): ObjectSink {
-      const parts: Uint8Array[] = [];
-      return {
-        keepsChunks: false,
-        write: (chunk) => void parts.push(chunk.slice()),
-        complete: () => {
-          const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-          let o = 0;
-          for (const p of parts) {
-            data.set(p, o);
-            o += p.length;
-          }
-          return { data };
-        },
-        abort: () => {},
-      };
+    open(meta): ObjectSink {
+      const sink = memory.open(meta);
+      return { keepsChunks: false, write: (chunk) => sink.write(chunk.slice()), complete: () => sink.complete(), abort: (reason) => sink.abort(reason) };
     },
   };
 }

@@ -1,7 +1,7 @@
 // BlockPool and the receiver's block reuse: decoded blocks come back only from sinks that say they let
 // go of chunks, only after their write settled, and only blocks that went to the sink as they are.
 import { describe, expect, it } from 'vitest';
-import { FluteReceiver, FluteSender, type ObjectMeta, type ObjectSink, type ObjectWriter } from '@proto/flute';
+import { FluteReceiver, FluteSender, MemoryWriter, type FluteReceiverOptions, type ObjectMeta, type ObjectSink, type ObjectWriter } from '@proto/flute';
 import { BlockPool } from '../src/receiver/block-pool.js';
 import { expectBytes, randomBytes } from './support/harness.js';
 
@@ -37,46 +37,40 @@ describe('BlockPool', () => {
   });
 });
 
-/** A writer whose sinks copy each chunk, and finish each write later (or at once); records the chunks it saw. */
-function copyingWriter(keepsChunks: boolean | undefined, later: boolean): ObjectWriter & { seen: Uint8Array[]; contents: Map<string, Uint8Array[]> } {
+/**
+ * A MemoryWriter whose sinks copy each chunk, and finish each write later (or at once); records the
+ * chunks they were handed.
+ */
+function copyingWriter(keepsChunks: boolean | undefined, later: boolean): ObjectWriter & { seen: Uint8Array[] } {
   const seen: Uint8Array[] = [];
-  const contents = new Map<string, Uint8Array[]>();
+  const memory = new MemoryWriter();
   return {
     seen,
-    contents,
     open(meta: ObjectMeta): ObjectSink {
-      const parts: Uint8Array[] = [];
-      contents.set(meta.contentLocation, parts);
+      const sink = memory.open(meta);
       return {
         ...(keepsChunks === undefined ? {} : { keepsChunks }),
         write(chunk) {
           seen.push(chunk);
           // Read the chunk only when the write "happens": a block reused too early shows here.
-          if (!later) {
-            parts.push(chunk.slice());
-            return;
-          }
-          return new Promise<void>((resolve) =>
-            setTimeout(() => {
-              parts.push(chunk.slice());
-              resolve();
-            }, 1),
-          );
+          if (!later) return sink.write(chunk.slice());
+          return new Promise<void>((resolve) => setTimeout(() => resolve(sink.write(chunk.slice())), 1));
         },
-        complete: () => ({}),
-        abort: () => {},
+        complete: () => sink.complete(),
+        abort: (reason) => sink.abort(reason),
       };
     },
   };
 }
 
-async function deliver(writer: ObjectWriter, encodingId: 0 | 6, contentEncoding: 'null' | 'gzip' = 'null'): Promise<{ data: Uint8Array; receiver: FluteReceiver }> {
+/** Sends 400 KB through a receiver with `writer`; resolves with the content and what was delivered. */
+async function deliver(writer: ObjectWriter, encodingId: 0 | 6, contentEncoding: 'null' | 'gzip' = 'null', options: FluteReceiverOptions = {}): Promise<{ data: Uint8Array; got: Uint8Array | undefined }> {
   const data = randomBytes(400_000, 11);
   const sender = new FluteSender({ tsi: 4n, fec: { encodingId, maxSourceBlockLength: 20, symbolLength: 1000, ...(encodingId === 6 ? { repair: { percent: 20 } } : {}) } });
   sender.addObject({ source: data, contentLocation: 'pooled.bin', contentEncoding });
-  const receiver = new FluteReceiver({ writer });
-  const done = new Promise<void>((resolve, reject) => {
-    receiver.on('object-completed', () => resolve());
+  const receiver = new FluteReceiver({ ...options, writer });
+  const done = new Promise<Uint8Array | undefined>((resolve, reject) => {
+    receiver.on('object-completed', (e) => resolve(e.data));
     receiver.on('object-failed', (e) => reject(new Error(e.reason)));
   });
   for (let now = 1_000, n = 0; n < 10_000; n++) {
@@ -92,19 +86,9 @@ async function deliver(writer: ObjectWriter, encodingId: 0 | 6, contentEncoding:
     // Let writes finish while later blocks arrive.
     if (n % 50 === 0) await new Promise((r) => setTimeout(r, 2));
   }
-  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('the object did not complete within 20 s')), 20_000))]);
-  return { data, receiver };
+  const got = await Promise.race([done, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the object did not complete within 20 s')), 20_000))]);
+  return { data, got };
 }
-
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 
 describe('the receiver reuses written blocks', () => {
   for (const [encodingId, later] of [
@@ -114,8 +98,8 @@ describe('the receiver reuses written blocks', () => {
   ] as const) {
     it(`FEC ${encodingId}, writes finishing ${later ? 'later' : 'at once'}: a sink that keeps no chunks gets reused memory, and every byte right`, async () => {
       const writer = copyingWriter(false, later);
-      const { data } = await deliver(writer, encodingId);
-      expectBytes(concat(writer.contents.get('pooled.bin')!), data);
+      const { data, got } = await deliver(writer, encodingId);
+      expectBytes(got, data);
       // 20 blocks of 20 KB: later blocks were decoded into the memory of earlier ones.
       expect(new Set(writer.seen).size).toBeLessThan(writer.seen.length);
     });
@@ -123,36 +107,22 @@ describe('the receiver reuses written blocks', () => {
 
   it('a sink that keeps its chunks (the default) never sees memory reused', async () => {
     const writer = copyingWriter(undefined, true);
-    const { data } = await deliver(writer, 0);
-    expectBytes(concat(writer.contents.get('pooled.bin')!), data);
+    const { data, got } = await deliver(writer, 0);
+    expectBytes(got, data);
     expect(new Set(writer.seen).size).toBe(writer.seen.length);
   });
 
   it('content-decoded chunks are not the blocks: gzip content arrives right through a sink that keeps no chunks', async () => {
     const writer = copyingWriter(false, true);
-    const { data } = await deliver(writer, 0, 'gzip');
-    expectBytes(concat(writer.contents.get('pooled.bin')!), data);
+    const { data, got } = await deliver(writer, 0, 'gzip');
+    expectBytes(got, data);
   });
 
   it('reuseBlockBytes: 0 turns reuse off; a bad value is refused', async () => {
     expect(() => new FluteReceiver({ reuseBlockBytes: -1 })).toThrow(RangeError);
     const writer = copyingWriter(false, true);
-    const data = randomBytes(100_000, 5);
-    const sender = new FluteSender({ tsi: 4n, fec: { encodingId: 0, maxSourceBlockLength: 10, symbolLength: 1000 } });
-    sender.addObject({ source: data, contentLocation: 'off.bin' });
-    const receiver = new FluteReceiver({ writer, reuseBlockBytes: 0 });
-    for (let now = 1_000, n = 0; n < 2_000; n++) {
-      const d = sender.poll(now);
-      if (d === undefined) {
-        if (sender.idle) break;
-        now = Math.max(now + 1, sender.nextDeadline());
-        continue;
-      }
-      receiver.push(d, 2_000);
-      if (n % 20 === 0) await new Promise((r) => setTimeout(r, 2));
-    }
-    await new Promise((r) => setTimeout(r, 20));
-    expectBytes(concat(writer.contents.get('off.bin')!), data);
+    const { data, got } = await deliver(writer, 0, 'null', { reuseBlockBytes: 0 });
+    expectBytes(got, data);
     expect(new Set(writer.seen).size).toBe(writer.seen.length);
   });
 });
