@@ -7,8 +7,9 @@
  *
  * The sender runs an endless carousel (`--loop`): a file whose transfer lost more than its repair
  * could cover completes on a later round. Once the receiver has every file the demo stops the sender
- * (SIGTERM: it closes the session, and the receiver, run with `--once`, exits on that); if that has
- * not happened by the deadline, both are stopped and the run fails saying what is missing.
+ * (SIGTERM: it closes the session, and the receiver, run with `--once`, exits on that; a receiver
+ * whose injected loss took every close-session packet is stopped 2 s after the sender); if the files
+ * are not all in by the deadline, both are stopped and the run fails saying what is missing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -265,13 +266,28 @@ export async function runFluteDemo(options: FluteDemoOptions): Promise<FluteDemo
     // The receiver exits once the sender's close-session packet is in; if it is lost, stop it too.
     setTimeout(() => rx.process.kill('SIGTERM'), 2000).unref();
   }, deadline * 1000);
+  // The receiver exits once one of the sender's close-session packets is in. With every file in, a
+  // receiver that lost all of them (the injected loss hits those too) is stopped 2 s after the sender.
+  let rxStopped = false;
+  let rxExited = false;
+  void rx.exit.then(() => (rxExited = true));
+  void tx.exit.then(() => {
+    if (arrived.size !== files.length) return;
+    setTimeout(() => {
+      if (rxExited || late) return;
+      rxStopped = true;
+      log('receiver: no close-session packet got through the injected loss; stopping it');
+      rx.process.kill('SIGTERM');
+    }, 2000).unref();
+  });
   const [txCode, rxCode] = await Promise.all([tx.exit, rx.exit]);
   clearTimeout(deadlineTimer);
   const errors: string[] = [];
   if (late) errors.push(`deadline: not every file arrived within ${deadline} s`);
   // 130: the sender stopped on our SIGTERM (its summary is printed); 0 would mean it ended by itself.
   if (!(txCode === 130 && stopRequested)) errors.push(`flute send exited ${txCode}: ${tx.stderr.trim()}`);
-  if (rxCode !== 0 && !late) errors.push(`flute receive exited ${rxCode}: ${rx.stderr.trim()}`);
+  // 130: stopped by us after every file was in (see above); its summary is printed.
+  if (rxCode !== 0 && !late && !(rxCode === 130 && rxStopped)) errors.push(`flute receive exited ${rxCode}: ${rx.stderr.trim()}`);
 
   for (const f of files) {
     try {
